@@ -1,6 +1,19 @@
-/** Image references: grammar, parsing, normalisation and Kubernetes pull-policy defaults. */
+/** Image references: grammar, parsing, normalisation, matching and Kubernetes pull-policy defaults. */
 export { InvalidReferenceError, type ReferenceErrorCode } from "./errors.js";
+export {
+  anchoredDomain,
+  anchoredIdentifier,
+  anchoredName,
+  anchoredReference,
+} from "./grammar.js";
+export { familiarMatch, globToRegExp, matchImagePattern, normalizeImagePattern } from "./match.js";
 export { DEFAULT_DOMAIN, familiarName, splitDockerDomain } from "./normalize.js";
-export { type ParseOptions, parseReference } from "./parse.js";
+export {
+  type ParseOptions,
+  parseAnyReference,
+  parseCanonicalReference,
+  parseReference,
+  parseRepositoryName,
+} from "./parse.js";
 export { defaultPullPolicy, effectivePullPolicy, type PullPolicy } from "./pull-policy.js";
 export { Reference } from "./reference.js";

@@ -61,6 +61,14 @@ export function parseReference(input: string, opts: ParseOptions = {}): Referenc
 }
 
 function parseNormalized(input: string): Reference {
+  if (input.length === 0) {
+    throw new InvalidReferenceError(
+      "NAME_EMPTY",
+      "repository name must have at least one component",
+      input,
+      0,
+    );
+  }
   if (anchoredIdentifier.test(input)) {
     throw new InvalidReferenceError(
       "HEX_IDENTIFIER",
@@ -259,4 +267,41 @@ function validateDigest(d: string, start: number, fail: Fail): void {
       start + colon + 1 + upper,
     );
   }
+}
+
+/**
+ * distribution's ParseAnyReference: a bare 64-hex id is a digest reference (`sha256:<hex>`,
+ * returned as a string), anything else a normalised reference.
+ */
+export function parseAnyReference(input: string): Reference | string {
+  if (anchoredIdentifier.test(input)) return `sha256:${input}`;
+  return parseReference(input);
+}
+
+/** A repository name only (no tag, no digest), raw grammar, like distribution's WithName. */
+export function parseRepositoryName(input: string): Reference {
+  const ref = parseReference(input, { normalize: false });
+  if (ref.tag !== undefined || ref.digest !== undefined) {
+    throw new InvalidReferenceError(
+      "INVALID_FORMAT",
+      "invalid reference format: expected a name without tag or digest",
+      input,
+      ref.name.length,
+    );
+  }
+  return ref;
+}
+
+/** distribution's ParseNamed: the input must already be in canonical (fully qualified) form. */
+export function parseCanonicalReference(input: string): Reference {
+  const ref = parseReference(input);
+  if (ref.toString() !== input) {
+    throw new InvalidReferenceError(
+      "INVALID_FORMAT",
+      `repository name must be canonical (${ref.toString()}), got ${input}`,
+      input,
+      0,
+    );
+  }
+  return ref;
 }
