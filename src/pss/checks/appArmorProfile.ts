@@ -1,0 +1,96 @@
+/**
+ * appArmorProfile (baseline, v1.0+): the runtime's default AppArmor profile must not be
+ * overridden or disabled; only the default or a profile loaded on the node may be used.
+ *
+ * Restricted fields: metadata.annotations['container.apparmor.security.beta.kubernetes.io/*']
+ * Allowed values: 'runtime/default', 'localhost/*', empty, undefined
+ *
+ * Restricted fields (the appArmorProfile API fields, GA in Kubernetes 1.30):
+ * spec.securityContext.appArmorProfile.type,
+ * spec.containers[*].securityContext.appArmorProfile.type,
+ * spec.initContainers[*].securityContext.appArmorProfile.type,
+ * spec.ephemeralContainers[*].securityContext.appArmorProfile.type
+ * Allowed values: 'RuntimeDefault', 'Localhost', undefined
+ *
+ * Upstream added the field check to its v1.0 implementation rather than a new version, so it
+ * applies at every policy version; so does it here.
+ */
+import {
+  ALLOWED,
+  asObject,
+  closestExisting,
+  containerList,
+  containerSecurityContext,
+  containersOf,
+  forbidden,
+  joinQuote,
+  pluralize,
+  podSecurityContext,
+  quote,
+  sortedSet,
+  str,
+} from "../pod-model.js";
+import type { FieldPath, JsonObject, PodSecurityCheck, PodUnderTest } from "../types.js";
+
+const ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
+
+function allowedAnnotationValue(v: string): boolean {
+  return v === "" || v === "runtime/default" || v.startsWith("localhost/");
+}
+
+function allowedProfileType(t: string): boolean {
+  return t === "RuntimeDefault" || t === "Localhost";
+}
+
+export const appArmorProfile: PodSecurityCheck = {
+  id: "appArmorProfile",
+  level: "baseline",
+  title: "AppArmor must not be disabled or set to an arbitrary profile",
+  docs:
+    "securityContext.appArmorProfile.type (pod and containers) must be RuntimeDefault, Localhost or unset; " +
+    "annotations container.apparmor.security.beta.kubernetes.io/* must be runtime/default, localhost/* or empty.",
+  versions: [
+    {
+      minVersion: "v1.0",
+      evaluate(pod: PodUnderTest) {
+        const setters: string[] = [];
+        const values: string[] = [];
+        const fields: FieldPath[] = [];
+        const badProfile = (sc: JsonObject | undefined, at: FieldPath): boolean => {
+          const profile = asObject(sc?.appArmorProfile);
+          if (!profile) return false;
+          const type = str(profile.type);
+          if (allowedProfileType(type)) return false;
+          values.push(type);
+          fields.push(closestExisting(pod.root, [...at, "securityContext", "appArmorProfile", "type"]));
+          return true;
+        };
+
+        if (badProfile(podSecurityContext(pod), pod.specPath)) setters.push("pod");
+        const badContainers = containersOf(pod)
+          .filter((c) => badProfile(containerSecurityContext(c), c.path))
+          .map((c) => c.name);
+        if (badContainers.length) setters.push(containerList(badContainers));
+
+        const annotations: string[] = [];
+        const meta = asObject(pod.metadata.annotations) ?? {};
+        for (const key of Object.keys(meta).sort()) {
+          const value = str(meta[key]);
+          if (key.startsWith(ANNOTATION_PREFIX) && !allowedAnnotationValue(value)) {
+            annotations.push(`${key}=${quote(value)}`);
+            fields.push([...pod.metadataPath, "annotations", key]);
+          }
+        }
+        if (annotations.length) setters.push(pluralize("annotation", "annotations", annotations.length));
+
+        if (!setters.length) return ALLOWED;
+        const all = [...sortedSet(values), ...annotations];
+        return forbidden(
+          pluralize("forbidden AppArmor profile", "forbidden AppArmor profiles", all.length),
+          `${setters.join(" and ")} must not set AppArmor profile type to ${joinQuote(all)}`,
+          fields,
+        );
+      },
+    },
+  ],
+};

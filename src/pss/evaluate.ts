@@ -1,0 +1,43 @@
+/**
+ * evaluatePodSecurity: evaluate a workload object against a Pod Security Standards level and
+ * version, the way Pod Security Admission does. Generic: it finds the pod template, asks the
+ * registry which checks are in force, runs them and collects violations. Not for reading
+ * manifests or reporting findings (the linter does that with the returned field paths).
+ */
+import { resolvePodSecurityPolicy } from "./registry.js";
+import type { PodSecurityOptions, PodSecurityResult, PodSecurityViolation } from "./types.js";
+import { locatePodTemplate } from "./workload.js";
+
+const LEVELS = new Set(["privileged", "baseline", "restricted"]);
+
+/**
+ * Evaluates `obj` (a Pod, a workload with a pod template — Deployment, ReplicaSet, StatefulSet,
+ * DaemonSet, Job, CronJob, ReplicationController, PodTemplate — or any kind with
+ * `spec.template.spec`). Objects without a pod template are allowed, as PSA ignores them.
+ * Throws TypeError for an unknown level and RangeError for a malformed version.
+ */
+export function evaluatePodSecurity(obj: unknown, options: PodSecurityOptions): PodSecurityResult {
+  const level = options?.level;
+  if (!LEVELS.has(level)) {
+    throw new TypeError(
+      `invalid Pod Security Standards level ${JSON.stringify(level)}: expected "baseline" or "restricted"`,
+    );
+  }
+  if (level === "privileged") return { allowed: true, violations: [] };
+  const policy = resolvePodSecurityPolicy(level, options.version);
+  const pod = locatePodTemplate(obj);
+  if (!pod) return { allowed: true, violations: [] };
+
+  const violations: PodSecurityViolation[] = [];
+  for (const { check, implementation } of policy.checks) {
+    const r = implementation.evaluate(pod);
+    if (r.allowed) continue;
+    const violation: PodSecurityViolation = {
+      check: check.id,
+      message: r.detail ? `${r.reason} (${r.detail})` : (r.reason ?? check.id),
+    };
+    if (r.fields?.length) violation.fields = r.fields;
+    violations.push(violation);
+  }
+  return { allowed: violations.length === 0, violations };
+}
