@@ -1,0 +1,157 @@
+/**
+ * The generic Dockerfile lint engine: parse, run every enabled rule from the registry, apply
+ * the project config (rule off / severity) and inline ignores, and turn hits into findings.
+ * A file that cannot be parsed becomes an input error (file:line) and the other files are
+ * still linted. Knows nothing of individual rules or of output formats.
+ */
+import { readFileSync } from "node:fs";
+import { defaultProjectConfig, type ProjectConfig, ruleSetting } from "../../config/project-config.js";
+import { DockerfileSyntaxError } from "../../dockerfile/model.js";
+import { parseDockerfile } from "../../dockerfile/parser.js";
+import {
+  buildReport,
+  type Finding,
+  type InputError,
+  type Report,
+  type RuleMeta,
+} from "../../report/finding.js";
+import { VERSION } from "../../version.js";
+import { findDockerfiles } from "./files.js";
+import { ignoreDirectives, ignoredBy } from "./ignores.js";
+import { DOCKERFILE_RULES } from "./registry.js";
+import { type DockerfileRule, LintContext } from "./rule.js";
+
+export interface DockerfileLintOptions {
+  /** `--build-arg` values for ARG substitution in FROM. */
+  buildArgs?: Record<string, string>;
+  config?: ProjectConfig;
+  /** Rules to run (default: all). */
+  rules?: readonly DockerfileRule[];
+}
+
+export interface DockerfileLintResult {
+  file: string;
+  findings: Finding[];
+  error?: InputError;
+  stages: number;
+}
+
+export function ruleMeta(rule: DockerfileRule): RuleMeta {
+  return {
+    id: rule.id,
+    severity: rule.severity,
+    title: rule.title,
+    docs: rule.docs,
+    hadolint: rule.hadolint,
+  };
+}
+
+type Configurable = DockerfileRule & {
+  setting?: (cfg: ProjectConfig) => ReturnType<typeof ruleSetting> | undefined;
+};
+
+/** Lint one Dockerfile's text. Never throws for bad input: a parse failure is `error`. */
+export function lintDockerfileText(
+  text: string,
+  file: string,
+  opts: DockerfileLintOptions = {},
+): DockerfileLintResult {
+  let df: ReturnType<typeof parseDockerfile>;
+  try {
+    df = parseDockerfile(text, { file, buildArgs: opts.buildArgs });
+  } catch (err) {
+    if (err instanceof DockerfileSyntaxError)
+      return {
+        file,
+        findings: [],
+        stages: 0,
+        error: { file, line: err.line, column: err.column, message: err.reason },
+      };
+    throw err;
+  }
+  const cfg = opts.config ?? defaultProjectConfig();
+  const ctx = new LintContext(df);
+  const directives = ignoreDirectives(df);
+  const findings: Finding[] = [];
+  for (const rule of opts.rules ?? DOCKERFILE_RULES) {
+    const explicit = cfg.rules[rule.id] ?? (rule.hadolint ? cfg.rules[rule.hadolint] : undefined);
+    let setting =
+      explicit ?? (rule as Configurable).setting?.(cfg) ?? ruleSetting(cfg, rule.id, rule.severity);
+    if (cfg.ignore.includes(rule.id) || (rule.hadolint && cfg.ignore.includes(rule.hadolint)))
+      setting = "off";
+    if (setting === "off") continue;
+    const configured = explicit !== undefined || setting !== rule.severity;
+    for (const hit of rule.check(ctx)) {
+      const finding: Finding = {
+        rule: rule.id,
+        severity: configured ? setting : (hit.severity ?? setting),
+        message: hit.message,
+        location: {
+          file,
+          line: hit.at.line,
+          column: hit.at.column,
+          ...(hit.end ? { endLine: hit.end.line, endColumn: hit.end.column } : {}),
+        },
+      };
+      if (hit.image) finding.image = hit.image;
+      if (hit.fix) finding.fix = hit.fix;
+      if (rule.hadolint) finding.hadolint = rule.hadolint;
+      const ignore = ignoredBy(df, directives, hit.instruction.span.start.line, [rule.id, rule.hadolint]);
+      if (ignore) finding.suppressed = { reason: `inline ignore at line ${ignore.line}` };
+      findings.push(finding);
+    }
+  }
+  return { file, findings, stages: df.stages.length };
+}
+
+export interface LintDockerfilesOptions extends DockerfileLintOptions {
+  /** Text for the input `-` (stdin). */
+  stdin?: () => string;
+}
+
+/**
+ * Lint files and directories (searched recursively for Dockerfile, *.Dockerfile,
+ * Dockerfile.*, Containerfile) and build the report. `-` reads standard input.
+ */
+export function lintDockerfiles(inputs: string[], opts: LintDockerfilesOptions = {}): Report {
+  const findings: Finding[] = [];
+  const errors: InputError[] = [];
+  let files = 0;
+  let stages = 0;
+  const lintOne = (text: string, file: string) => {
+    const r = lintDockerfileText(text, file, opts);
+    files++;
+    stages += r.stages;
+    findings.push(...r.findings);
+    if (r.error) errors.push(r.error);
+  };
+  for (const input of inputs) {
+    if (input === "-") {
+      lintOne(opts.stdin ? opts.stdin() : readFileSync(0, "utf8"), "-");
+      continue;
+    }
+    const found = findDockerfiles(input);
+    if (found.error) {
+      errors.push({ file: input, message: found.error });
+      continue;
+    }
+    for (const file of found.files) {
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch (err) {
+        errors.push({ file, message: `cannot read: ${(err as Error).message}` });
+        continue;
+      }
+      lintOne(text, file);
+    }
+  }
+  return buildReport({
+    toolVersion: VERSION,
+    findings,
+    errors,
+    files,
+    objects: stages,
+    rules: (opts.rules ?? DOCKERFILE_RULES).map(ruleMeta),
+  });
+}

@@ -1,0 +1,17 @@
+import { ruleTable } from "./rule-table.js";
+
+ruleTable("dockerfile-pip-no-cache-dir", {
+  fires: [
+    "RUN pip install flask==3.0.3",
+    "ENV PIP_NO_CACHE_DIR=off\nRUN pip install x==1",
+    "FROM python:3.12 AS a\nENV PIP_NO_CACHE_DIR=1\nFROM python:3.12\nRUN pip install x==1",
+  ],
+  passes: [
+    "RUN pip install --no-cache-dir flask==3.0.3",
+    "ENV PIP_NO_CACHE_DIR=1\nRUN pip install x==1",
+    "FROM python:3.12 AS a\nENV PIP_NO_CACHE_DIR=1\nFROM a\nRUN pip install x==1",
+    "RUN PIP_NO_CACHE_DIR=true pip install x==1",
+    "RUN --mount=type=cache,target=/root/.cache/pip pip install x==1",
+    "RUN pipx install black",
+  ],
+});

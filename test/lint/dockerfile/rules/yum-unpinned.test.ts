@@ -1,0 +1,16 @@
+import { ruleTable } from "./rule-table.js";
+
+ruleTable("dockerfile-yum-unpinned", {
+  fires: [
+    "RUN yum install -y httpd && yum clean all",
+    "RUN yum module install -y nodejs",
+    "FROM rockylinux:9 AS a\nENV v=1.2\nFROM rockylinux:9\nRUN yum install -y git-${v}",
+  ],
+  passes: [
+    "RUN yum install -y httpd-2.4.57",
+    "RUN yum module install -y nodejs:20",
+    "ENV v=2.43.5-1.el9\nRUN yum install -y git-${v}",
+    "RUN yum install -y ./local.rpm",
+    "RUN yum groupinstall -y 'Development Tools'",
+  ],
+});
