@@ -46,8 +46,12 @@ function medianMs(cmd: string, args: string[], runs = 15): number {
 }
 
 export default async function run(): Promise<void> {
-  console.log(`  reference parses/s (normalising): ${Math.round(parsesPerSecond(true)).toLocaleString("en")}`);
-  console.log(`  reference parses/s (raw grammar): ${Math.round(parsesPerSecond(false)).toLocaleString("en")}`);
+  console.log(
+    `  reference parses/s (normalising): ${Math.round(parsesPerSecond(true)).toLocaleString("en")}`,
+  );
+  console.log(
+    `  reference parses/s (raw grammar): ${Math.round(parsesPerSecond(false)).toLocaleString("en")}`,
+  );
   const bare = medianMs(process.execPath, ["-e", "0"]);
   console.log(`  node -e 0:                        ${bare.toFixed(1)} ms (median of 15)`);
   const dist = join(root, "dist/cli/main.js");

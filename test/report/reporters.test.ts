@@ -8,8 +8,8 @@ import {
   buildReport,
   exitCodeFor,
   type Finding,
-  renderReport,
   type Report,
+  renderReport,
   severityRank,
 } from "../../src/report/index.js";
 import { repoRoot } from "../support/shared.js";
@@ -100,13 +100,18 @@ describe("json reporter", () => {
 });
 
 describe("sarif reporter", () => {
-  const schema = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/sarif/sarif-schema-2.1.0.json"), "utf8"));
+  const schema = JSON.parse(
+    readFileSync(join(repoRoot, "test/fixtures/sarif/sarif-schema-2.1.0.json"), "utf8"),
+  );
   const ajv = new Ajv4.default({ allErrors: true, strict: false, unicodeRegExp: false });
   addFormats.default(ajv as never);
   const validate = ajv.compile(schema);
 
   it("validates against the SARIF 2.1.0 schema, with and without input errors", () => {
-    for (const r of [sample(), sample([{ file: "bad.yaml", line: 4, column: 2, message: "mapping values not allowed" }])]) {
+    for (const r of [
+      sample(),
+      sample([{ file: "bad.yaml", line: 4, column: 2, message: "mapping values not allowed" }]),
+    ]) {
       const sarif = JSON.parse(renderReport(r, "sarif", { color: false, quiet: false }));
       const ok = validate(sarif);
       assert.ok(ok, JSON.stringify(validate.errors, null, 2));
@@ -117,7 +122,12 @@ describe("sarif reporter", () => {
     const run = sarif.runs[0];
     const ids = run.tool.driver.rules.map((r: { id: string }) => r.id);
     assert.equal(new Set(ids).size, ids.length);
-    assert.deepEqual(ids, ["container-cpu-limit-missing", "dockerfile-user-root", "image-tag-latest", "never-fired"]);
+    assert.deepEqual(ids, [
+      "container-cpu-limit-missing",
+      "dockerfile-user-root",
+      "image-tag-latest",
+      "never-fired",
+    ]);
     const res = run.results.find((x: { ruleId: string }) => x.ruleId === "image-tag-latest");
     assert.equal(run.tool.driver.rules[res.ruleIndex].id, "image-tag-latest");
     assert.equal(res.level, "error");
@@ -125,7 +135,10 @@ describe("sarif reporter", () => {
     assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, "deploy/web.yaml");
     const suppressed = run.results.find((x: { ruleId: string }) => x.ruleId === "dockerfile-user-root");
     assert.equal(suppressed.suppressions[0].justification, "base image drops privileges itself");
-    assert.equal(suppressed.locations[0].physicalLocation.artifactLocation.uri, "build/Dockerfile%20%3C%26%3E");
+    assert.equal(
+      suppressed.locations[0].physicalLocation.artifactLocation.uri,
+      "build/Dockerfile%20%3C%26%3E",
+    );
   });
   it("fails validation when the output is broken (the schema check is real)", () => {
     const sarif = JSON.parse(renderReport(sample(), "sarif", { color: false, quiet: false }));
@@ -142,8 +155,14 @@ describe("junit reporter", () => {
     });
     assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>/);
     assert.match(xml, /<testsuites name="portcullis" tests="4" failures="2" errors="1">/);
-    assert.match(xml, /<testsuite name="build\/Dockerfile &lt;&amp;&gt;" tests="1" failures="0" errors="0" skipped="1">/);
-    assert.match(xml, /<failure message="container app uses image nginx:latest; pin a version tag or digest" type="high">/);
+    assert.match(
+      xml,
+      /<testsuite name="build\/Dockerfile &lt;&amp;&gt;" tests="1" failures="0" errors="0" skipped="1">/,
+    );
+    assert.match(
+      xml,
+      /<failure message="container app uses image nginx:latest; pin a version tag or digest" type="high">/,
+    );
     assert.match(xml, /<error message="x &lt; y" type="input-error"\/>/);
   });
 });
@@ -155,7 +174,11 @@ describe("table reporter", () => {
     assert.equal(lines[0], "build/Dockerfile <&>");
     assert.ok(lines.includes("deploy/web.yaml"));
     assert.ok(lines.includes("  Deployment default/web"));
-    assert.ok(lines.some((l) => /^ {4}21:16 {2}HIGH {5}image-tag-latest {2}container app uses image nginx:latest/.test(l)));
+    assert.ok(
+      lines.some((l) =>
+        /^ {4}21:16 {2}HIGH {5}image-tag-latest {2}container app uses image nginx:latest/.test(l),
+      ),
+    );
     assert.equal(lines.at(-1), "2 files, 1 object: 2 findings (1 high, 1 low), 1 suppressed");
     assert.doesNotMatch(text, /\u001b\[/, "no ANSI codes without colour");
   });
