@@ -27,4 +27,64 @@ export const VERBS: VerbEntry[] = [
     summary: "lint Kubernetes manifests (lint k8s) and Dockerfiles (lint dockerfile)",
     load: () => import("./verbs/lint.js"),
   },
+  {
+    name: "resolve",
+    summary: "resolve image tags to digests (index and per-platform) from their registries",
+    load: () => import("./verbs/resolve.js"),
+  },
+  {
+    name: "pin",
+    summary: "rewrite images in manifests and Dockerfiles to name:tag@sha256:…; --check for CI",
+    load: () => import("./verbs/pin.js"),
+  },
+  {
+    name: "sbom",
+    summary: "list the packages in an image (OS, npm, Python, Go, ...) as CycloneDX, SPDX, JSON or a table",
+    load: () => import("./verbs/sbom.js"),
+  },
+  {
+    name: "secret",
+    summary: "print a pull Secret like kubectl create secret docker-registry (secret docker-registry)",
+    load: () => import("./verbs/secret.js"),
+  },
+  {
+    name: "policy",
+    summary: "write, validate and explain the ImagePolicy file (policy init | validate | explain)",
+    load: () => import("./verbs/policy.js"),
+  },
+  {
+    name: "check",
+    summary: "check manifests and Dockerfiles against the ImagePolicy, as the webhook would",
+    load: () => import("./verbs/check.js"),
+  },
+  {
+    name: "key",
+    summary: "generate, import and inspect cosign-compatible keys (key generate | import | public)",
+    load: () => import("./verbs/key.js"),
+  },
+  {
+    name: "sign",
+    summary: "sign an image as cosign does (.sig tag, or a sigstore bundle referrer with --bundle)",
+    load: () => import("./verbs/sign.js"),
+  },
+  {
+    name: "verify",
+    summary: "verify an image's cosign signatures by digest (tag schema, referrers, bundles)",
+    load: () => import("./verbs/verify.js"),
+  },
+  {
+    name: "attest",
+    summary: "attach a signed in-toto attestation (SBOM, provenance, vuln scan) to an image",
+    load: () => import("./verbs/attest.js"),
+  },
+  {
+    name: "verify-attestation",
+    summary: "verify an image's attestations and print their predicates",
+    load: () => import("./verbs/attest.js"),
+  },
+  {
+    name: "webhook",
+    summary: "admission webhook enforcing the ImagePolicy (webhook serve | install)",
+    load: () => import("./verbs/webhook.js"),
+  },
 ];

@@ -1,0 +1,41 @@
+/**
+ * Rust: Cargo.lock `[[package]]` entries (name, version, source). Workspace members (no source)
+ * are included. The cargo-auditable `.dep-v0` section of binaries is not read yet.
+ * purl: pkg:cargo/<name>@<version>.
+ */
+import { tomlTables } from "./poetry-lock.js";
+import { purl } from "./purl.js";
+import { basename, type Cataloger, locationOf, type Package, readText } from "./types.js";
+
+interface Crate {
+  name: string;
+  version: string;
+  source?: string;
+}
+
+export const cargoLockCataloger: Cataloger<Crate[]> = {
+  id: "cargo-lock",
+  title: "Cargo.lock",
+  docs: "Cargo.lock packages",
+  wants: (path, info) => info.type === "file" && basename(path) === "Cargo.lock",
+  async read(file) {
+    return tomlTables(await readText(file, 32 << 20), "package")
+      .filter((t) => t.name && t.version)
+      .map((t) => ({ name: t.name, version: t.version, source: t.source }));
+  },
+  build: (found) =>
+    found.flatMap((f) =>
+      f.value.map(
+        (c): Package => ({
+          name: c.name,
+          version: c.version,
+          type: "cargo",
+          purl: purl("cargo", undefined, c.name, c.version),
+          licenses: [],
+          locations: [locationOf(f)],
+          foundBy: "cargo-lock",
+          metadata: c.source ? { source: c.source } : undefined,
+        }),
+      ),
+    ),
+};

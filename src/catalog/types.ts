@@ -1,0 +1,74 @@
+/**
+ * The package model and the cataloger contract. A cataloger is one object per ecosystem file
+ * format: it says which paths it wants (the walker hands it only those, after whiteouts), reads
+ * each into a compact value while the layer streams, and at the end turns the surviving values
+ * into packages. Catalogers know nothing of layers, whiteouts or output formats.
+ */
+import type { OsInfo } from "../image/os-release.js";
+import type { EntryInfo, Found, WantedFile } from "../image/walk.js";
+
+/** purl types. */
+export type PackageType = "deb" | "apk" | "rpm" | "npm" | "pypi" | "golang" | "maven" | "gem" | "cargo";
+
+export interface PackageLocation {
+  path: string;
+  layerIndex?: number;
+  /** The layer blob digest (as in the manifest). */
+  layerDigest?: string;
+  /** The layer's uncompressed digest (diff_id), when known. */
+  diffId?: string;
+}
+
+export interface Package {
+  name: string;
+  version: string;
+  type: PackageType;
+  purl: string;
+  /** Declared licenses as found (SPDX ids or expressions where the source gives them, else free text). */
+  licenses: string[];
+  locations: PackageLocation[];
+  /** Id of the cataloger that found it (first one, when merged). */
+  foundBy: string;
+  /** OS packages: the source package (dpkg Source, apk origin, rpm source rpm). */
+  source?: { name: string; version?: string };
+  arch?: string;
+  /** Extra facts: go main module, java groupId, npm dev flag, ... */
+  metadata?: Record<string, string | boolean>;
+}
+
+export interface CatalogContext {
+  os?: OsInfo;
+}
+
+export interface Cataloger<T = unknown> {
+  id: string;
+  title: string;
+  /** What it reads and what it does not (shown in docs). */
+  docs: string;
+  wants(path: string, info: EntryInfo): boolean;
+  read(file: WantedFile): Promise<T | undefined>;
+  build(found: Found<T>[], ctx: CatalogContext): Package[];
+}
+
+export function basename(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+export function dirname(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i === -1 ? "" : path.slice(0, i);
+}
+
+export function locationOf(f: Found): PackageLocation {
+  return { path: `/${f.path}`, layerIndex: f.layerIndex, layerDigest: f.layerDigest };
+}
+
+/** Text of a file, limited to `limit` bytes. */
+export async function readText(file: WantedFile, limit = 16 << 20): Promise<string> {
+  return (await file.readAll(limit)).toString("utf8");
+}
+
+/** Split RFC 822-style stanzas (dpkg status, apk installed) on blank lines. */
+export function stanzas(text: string): string[] {
+  return text.split(/\r?\n\s*\r?\n/).filter((s) => s.trim() !== "");
+}

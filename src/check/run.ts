@@ -1,0 +1,144 @@
+/**
+ * `portcullis check`: manifests and Dockerfiles against one ImagePolicy, through the same engine
+ * as the admission webhook (same decisions, same messages), turned into findings for the common
+ * reporters. With look-ups on (--images), digests are resolved and signature/attestation/scan
+ * verdicts gathered first; without, rules that need them say they were not verified.
+ */
+import { loadManifests, locate, type ManifestDocument, objectsOf } from "../k8s/index.js";
+import {
+  evaluateImage,
+  evaluatePolicy,
+  type PolicyDecision,
+  type PolicyEvaluation,
+} from "../policy/engine.js";
+import type { ImageInspector } from "../policy/inspector.js";
+import type { ImageFacts } from "../policy/rule.js";
+import { POLICY_RULES } from "../policy/rules/index.js";
+import type { LoadedPolicy } from "../policy/types.js";
+import { podView } from "../policy/workload.js";
+import { buildReport, type Finding, type InputError, type Report, type RuleMeta } from "../report/finding.js";
+import { VERSION } from "../version.js";
+import { findDockerfiles, isDockerfileName, loadBaseImages } from "./dockerfiles.js";
+
+export interface CheckOptions {
+  policy: LoadedPolicy;
+  paths: string[];
+  /** Look images up (digests, signatures, scans) with this inspector. */
+  inspector?: ImageInspector;
+  /** Labels for namespaces that have no Namespace object in the input. */
+  namespaceLabels?: Record<string, Record<string, string>>;
+  now?: Date;
+  readStdin?: () => string;
+}
+
+export interface CheckedObject {
+  file: string;
+  evaluation: PolicyEvaluation;
+}
+
+export interface CheckResult {
+  report: Report;
+  objects: CheckedObject[];
+  /** Image look-ups that failed (registry unreachable, auth refused): an operational failure. */
+  lookupFailures: string[];
+  /** Notes about the evaluation (expired exceptions), "file: note". */
+  notes: string[];
+}
+
+export function policyRuleMeta(): RuleMeta[] {
+  return POLICY_RULES.map((r) => ({ id: r.id, severity: "high", title: r.title, docs: r.docs }));
+}
+
+function toFinding(d: PolicyDecision, e: PolicyEvaluation, location: Finding["location"]): Finding {
+  const f: Finding = {
+    rule: d.rule,
+    severity: d.severity,
+    message: d.message,
+    location,
+    object: { ...e.object },
+  };
+  if (d.container) f.container = d.container;
+  if (d.image) f.image = d.image;
+  if (d.fix) f.fix = d.fix;
+  if (d.waived) f.suppressed = { reason: `policy exception until ${d.waived.expires}: ${d.waived.reason}` };
+  return f;
+}
+
+export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
+  const { policy } = opts.policy;
+  const manifestInputs = opts.paths.filter((p) => !isDockerfileName(p));
+  const set = loadManifests(manifestInputs, { readStdin: opts.readStdin });
+  const errors: InputError[] = [...set.errors];
+  const dockerfiles = findDockerfiles(opts.paths);
+  const bases = loadBaseImages(dockerfiles, errors);
+
+  // Namespace labels from Namespace objects in the input, then the configured map.
+  const nsLabels = new Map<string, Record<string, string>>(Object.entries(opts.namespaceLabels ?? {}));
+  const workloads: {
+    md: ManifestDocument;
+    path: readonly (string | number)[];
+    value: Record<string, unknown>;
+  }[] = [];
+  let objects = 0;
+  for (const src of set.sources) {
+    for (const md of src.documents) {
+      for (const o of objectsOf(md)) {
+        objects++;
+        if (o.ref.kind === "Namespace" && o.ref.name) {
+          const labels = (o.value.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {};
+          nsLabels.set(o.ref.name, { ...labels });
+        } else workloads.push({ md, path: o.path, value: o.value });
+      }
+    }
+  }
+
+  const lookupFailures: string[] = [];
+  const factsFor = async (images: string[]): Promise<Map<string, ImageFacts> | undefined> => {
+    if (!opts.inspector) return undefined;
+    const facts = await opts.inspector.gather(policy, images);
+    for (const [img, f] of facts) if (f.digestError) lookupFailures.push(`${img}: ${f.digestError}`);
+    return facts;
+  };
+
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  const checked: CheckedObject[] = [];
+  for (const w of workloads) {
+    const pod = podView(w.value);
+    const facts = pod ? await factsFor(pod.containers.map((c) => c.image)) : undefined;
+    const ns = (w.value.metadata as { namespace?: string } | undefined)?.namespace ?? "default";
+    const e = evaluatePolicy(policy, w.value, {
+      namespace: "default",
+      namespaceLabels: nsLabels.get(ns),
+      facts,
+      lookups: Boolean(opts.inspector),
+      now: opts.now,
+    });
+    checked.push({ file: w.md.source.file, evaluation: e });
+    for (const d of e.decisions) findings.push(toFinding(d, e, locate(w.md, [...w.path, ...(d.path ?? [])])));
+    for (const n of e.notes) notes.push(`${w.md.source.file}: ${n}`);
+  }
+  for (const b of bases) {
+    const facts = await factsFor([b.image]);
+    const e = evaluateImage(policy, b.image, `base image of stage ${b.stage}`, {
+      facts,
+      lookups: Boolean(opts.inspector),
+      object: { kind: "Dockerfile", name: b.file },
+    });
+    checked.push({ file: b.file, evaluation: e });
+    for (const d of e.decisions) {
+      const f = toFinding(d, e, { file: b.file, line: b.line, column: b.column });
+      delete f.object;
+      findings.push(f);
+    }
+  }
+  const report = buildReport({
+    toolVersion: VERSION,
+    findings,
+    errors,
+    files: set.files + dockerfiles.length,
+    objects: objects + bases.length,
+    rules: policyRuleMeta(),
+  });
+  return { report, objects: checked, lookupFailures: [...new Set(lookupFailures)], notes };
+}

@@ -1,0 +1,70 @@
+/** `portcullis policy init | validate | explain`: write, check and read back an ImagePolicy file. */
+import { existsSync, writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { explainPolicy } from "../../policy/explain.js";
+import { loadPolicyFile, PolicyError } from "../../policy/load.js";
+import { STARTER_POLICY } from "../../policy/starter.js";
+import type { LoadedPolicy } from "../../policy/types.js";
+import { UsageError } from "../errors.js";
+
+/** Load --policy or throw a UsageError listing every problem with file:line:column. */
+export function requirePolicy(file: string | undefined): LoadedPolicy {
+  if (!file)
+    throw new UsageError("--policy FILE is required (portcullis policy init writes a starter policy)");
+  try {
+    return loadPolicyFile(file);
+  } catch (err) {
+    if (err instanceof PolicyError) throw new UsageError(`invalid policy:\n${err.message}`);
+    throw err;
+  }
+}
+
+export function register(program: Command): void {
+  const policy = program
+    .command("policy")
+    .description("write, validate and explain the ImagePolicy file used by check and webhook");
+
+  policy
+    .command("init")
+    .description("write a commented starter policy")
+    .argument("[file]", "where to write it (default: stdout)")
+    .option("--force", "overwrite an existing file")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  portcullis policy init policy.yaml\n  portcullis policy init > policy.yaml",
+    )
+    .action((file: string | undefined, flags: { force?: boolean }) => {
+      if (!file) {
+        process.stdout.write(STARTER_POLICY);
+        return;
+      }
+      if (existsSync(file) && !flags.force) throw new UsageError(`${file} exists (use --force to overwrite)`);
+      writeFileSync(file, STARTER_POLICY);
+      process.stderr.write(`wrote ${file}; next: portcullis policy explain --policy ${file}\n`);
+    });
+
+  policy
+    .command("validate")
+    .description("check a policy file against the ImagePolicy schema (errors with line:column)")
+    .argument("[file]", "the policy file (or --policy)")
+    .option("--policy <file>", "the policy file")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 valid, 2 invalid or unreadable.\n\nExample:\n  portcullis policy validate --policy policy.yaml",
+    )
+    .action((file: string | undefined, flags: { policy?: string }) => {
+      const loaded = requirePolicy(file ?? flags.policy);
+      process.stdout.write(`${loaded.source}: valid ImagePolicy\n`);
+    });
+
+  policy
+    .command("explain")
+    .description("print what a policy enforces, in plain words")
+    .argument("[file]", "the policy file (or --policy)")
+    .option("--policy <file>", "the policy file")
+    .addHelpText("after", "\nExample:\n  portcullis policy explain --policy examples/policy.yaml")
+    .action((file: string | undefined, flags: { policy?: string }) => {
+      const loaded = requirePolicy(file ?? flags.policy);
+      process.stdout.write(explainPolicy(loaded.policy));
+    });
+}

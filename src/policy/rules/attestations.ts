@@ -1,0 +1,25 @@
+/**
+ * image-attestation — spec.rules.attestations.require: an image matching an entry's `images`
+ * must carry attestations of each listed predicate type (for example
+ * https://slsa.dev/provenance/v1). Needs look-ups and the attestation verifier.
+ */
+import { matchAny } from "../patterns.js";
+import type { ImageRule } from "../rule.js";
+import { lookupProblem } from "./lookup-problem.js";
+
+export const attestations: ImageRule = {
+  id: "image-attestation",
+  section: "attestations",
+  scope: "image",
+  title: "Required attestation missing or not verified",
+  docs: "Images matching spec.rules.attestations.require[].images must carry verified attestations of the listed predicate types.",
+  check(input) {
+    const entries = input.policy.spec.rules?.attestations?.require.filter((a) =>
+      matchAny(a.images, input.ref.name),
+    );
+    if (!entries?.length) return [];
+    const types = [...new Set(entries.flatMap((e) => e.predicateTypes))].join(", ");
+    const problem = lookupProblem(input, `attestations (${types})`, input.facts?.attestations);
+    return problem ? [{ rule: this.id, message: problem, path: input.path }] : [];
+  },
+};

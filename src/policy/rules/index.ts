@@ -1,0 +1,23 @@
+/** The policy rules, in evaluation (and report) order. Add a rule: add a file and a line here. */
+import type { PolicyRule } from "../rule.js";
+import { allowedRegistries } from "./allowed-registries.js";
+import { attestations } from "./attestations.js";
+import { forbidLatest } from "./forbid-latest.js";
+import { podSecurity } from "./pod-security.js";
+import { pullSecrets } from "./pull-secrets.js";
+import { requireDigest } from "./require-digest.js";
+import { resources } from "./resources.js";
+import { signatures } from "./signatures.js";
+import { vulnerabilities } from "./vulnerabilities.js";
+
+export const POLICY_RULES: PolicyRule[] = [
+  allowedRegistries,
+  forbidLatest,
+  requireDigest,
+  pullSecrets,
+  signatures,
+  attestations,
+  vulnerabilities,
+  podSecurity,
+  resources,
+];

@@ -1,0 +1,79 @@
+/**
+ * The ImagePolicy data model (apiVersion portcullis.dev/v1alpha1, kind ImagePolicy): what the
+ * policy file says, after schema validation. The schema in schemas/image-policy.schema.json is
+ * the authority on the file's shape; these types mirror it. Not for evaluation (see engine.ts).
+ */
+
+export type RuleMode = "enforce" | "audit" | "warn";
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: {
+    key: string;
+    operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+    values?: string[];
+  }[];
+}
+
+export interface KeySource {
+  file?: string;
+  secret?: { namespace: string; name: string; key?: string };
+}
+
+export interface ModeOnly {
+  mode?: RuleMode;
+}
+
+export interface PolicyRules {
+  allowedRegistries?: ModeOnly & { patterns: string[] };
+  forbidLatest?: ModeOnly;
+  requireDigest?: ModeOnly;
+  signatures?: ModeOnly & { keys: { images: string[]; key: KeySource }[] };
+  attestations?: ModeOnly & { require: { images: string[]; predicateTypes: string[]; key?: KeySource }[] };
+  vulnerabilities?: ModeOnly & {
+    maxSeverity: "none" | "low" | "medium" | "high" | "critical";
+    ignoreUnfixed?: boolean;
+    ignore?: string[];
+  };
+  podSecurity?: ModeOnly & { level: "privileged" | "baseline" | "restricted"; version?: string };
+  resources?: ModeOnly & { requests?: string[]; limits?: string[] };
+  pullSecrets?: ModeOnly & { privateRegistries: string[] };
+}
+
+export interface PolicyException {
+  workload: { kind?: string; namespace?: string; name: string };
+  checks: string[];
+  reason: string;
+  /** YYYY-MM-DD; the exception applies up to and including this day (UTC). */
+  expires: string;
+}
+
+export interface ImagePolicySpec {
+  defaultMode?: RuleMode;
+  namespaceSelector?: LabelSelector;
+  namespaceModeLabel?: boolean;
+  rules?: PolicyRules;
+  mutation?: {
+    pinDigests?: boolean;
+    imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+    platform?: string;
+  };
+  exemptions?: { namespaces?: string[]; images?: string[]; serviceAccounts?: string[] };
+  exceptions?: PolicyException[];
+}
+
+export interface ImagePolicy {
+  apiVersion: "portcullis.dev/v1alpha1";
+  kind: "ImagePolicy";
+  metadata?: { name?: string; annotations?: Record<string, string>; labels?: Record<string, string> };
+  spec: ImagePolicySpec;
+}
+
+/** A policy as loaded: the document plus where it came from (for messages and key files). */
+export interface LoadedPolicy {
+  policy: ImagePolicy;
+  /** Path of the file, or "<inline>". */
+  source: string;
+  /** Directory that relative key file paths are resolved against. */
+  baseDir: string;
+}

@@ -1,0 +1,266 @@
+/**
+ * The admission protocol: admission.k8s.io/v1 AdmissionReview for /validate and /mutate, and
+ * imagepolicy.k8s.io/v1alpha1 ImageReview for /imagereview. Parsing (with a reason for a 400),
+ * then the policy engine, then the response. Transport-free: server.ts does HTTP, metrics, logs.
+ */
+import {
+  denialMessage,
+  describeDecisions,
+  evaluateImage,
+  evaluatePolicy,
+  namespaceGoverned,
+  type PolicyEvaluation,
+} from "../policy/engine.js";
+import type { ImageInspector } from "../policy/inspector.js";
+import type { ImagePolicy } from "../policy/types.js";
+import { isWorkloadKind, podView } from "../policy/workload.js";
+import { computePatch } from "./mutate.js";
+
+export class BadReviewError extends Error {
+  override readonly name = "BadReviewError";
+}
+
+export interface AdmissionRequest {
+  uid: string;
+  kind: { group?: string; version?: string; kind: string };
+  resource?: { group?: string; version?: string; resource?: string };
+  subResource?: string;
+  name?: string;
+  namespace?: string;
+  operation: string;
+  userInfo?: { username?: string };
+  object?: Record<string, unknown> | null;
+  oldObject?: Record<string, unknown> | null;
+  dryRun?: boolean;
+}
+
+export interface AdmissionResponse {
+  uid: string;
+  allowed: boolean;
+  status?: { code: number; reason?: string; message: string };
+  warnings?: string[];
+  patchType?: "JSONPatch";
+  patch?: string;
+  auditAnnotations?: Record<string, string>;
+}
+
+export interface AdmissionReview {
+  apiVersion: string;
+  kind: "AdmissionReview";
+  request?: AdmissionRequest;
+  response?: AdmissionResponse;
+}
+
+const REVIEW_VERSIONS = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Check the shape of an AdmissionReview; throws BadReviewError naming what is wrong. */
+export function parseAdmissionReview(body: unknown): { apiVersion: string; request: AdmissionRequest } {
+  if (!isRecord(body)) throw new BadReviewError("body is not a JSON object");
+  if (body.kind !== "AdmissionReview")
+    throw new BadReviewError(`kind must be AdmissionReview, got ${JSON.stringify(body.kind)}`);
+  if (typeof body.apiVersion !== "string" || !REVIEW_VERSIONS.includes(body.apiVersion)) {
+    throw new BadReviewError(
+      `apiVersion must be admission.k8s.io/v1, got ${JSON.stringify(body.apiVersion)}`,
+    );
+  }
+  const r = body.request;
+  if (!isRecord(r)) throw new BadReviewError("request is missing");
+  if (typeof r.uid !== "string" || !r.uid) throw new BadReviewError("request.uid is missing");
+  if (!isRecord(r.kind) || typeof r.kind.kind !== "string")
+    throw new BadReviewError("request.kind.kind is missing");
+  if (typeof r.operation !== "string") throw new BadReviewError("request.operation is missing");
+  if (r.object !== undefined && r.object !== null && !isRecord(r.object)) {
+    throw new BadReviewError("request.object is not an object");
+  }
+  if (["CREATE", "UPDATE"].includes(r.operation) && !isRecord(r.object)) {
+    throw new BadReviewError(`request.object is missing for ${r.operation}`);
+  }
+  return { apiVersion: body.apiVersion, request: r as unknown as AdmissionRequest };
+}
+
+export interface PolicyRuntime {
+  policy: ImagePolicy;
+  inspector: ImageInspector;
+  /** Labels of namespaces (learnt from Namespace reviews and the configured map). */
+  namespaceLabels: Map<string, Record<string, string>>;
+  now?: () => Date;
+}
+
+export interface ReviewOutcome {
+  response: AdmissionResponse;
+  /** What happened, for logs and metrics. */
+  decision: "allowed" | "denied" | "skipped";
+  note?: string;
+  evaluation?: PolicyEvaluation;
+}
+
+/** Warnings are shown to kubectl users; the API server truncates long ones, so keep them short. */
+function warning(text: string): string {
+  return text.length > 250 ? `${text.slice(0, 247)}...` : text;
+}
+
+function needsLookups(policy: ImagePolicy): boolean {
+  const r = policy.spec.rules ?? {};
+  return Boolean(r.signatures || r.attestations || r.vulnerabilities);
+}
+
+function objectFor(req: AdmissionRequest): Record<string, unknown> {
+  const obj = { ...(req.object as Record<string, unknown>) };
+  // The API server fills kind in; make sure the engine sees it even in hand-written reviews.
+  obj.kind ??= req.kind.kind;
+  const md = isRecord(obj.metadata) ? { ...obj.metadata } : {};
+  if (!md.namespace && req.namespace) md.namespace = req.namespace;
+  if (!md.name && req.name) md.name = req.name;
+  obj.metadata = md;
+  return obj;
+}
+
+/** /validate: allowed or denied with every violation; warnings for warn mode. */
+export async function validateReview(
+  rt: PolicyRuntime,
+  req: AdmissionRequest,
+  signal: AbortSignal,
+): Promise<ReviewOutcome> {
+  const base = { uid: req.uid };
+  const skip = (note: string): ReviewOutcome => ({
+    response: { ...base, allowed: true },
+    decision: "skipped",
+    note,
+  });
+  if (req.kind.kind === "Namespace" && isRecord(req.object)) {
+    const md = (req.object.metadata ?? {}) as { name?: string; labels?: Record<string, string> };
+    if (md.name && req.operation !== "DELETE" && !req.dryRun)
+      rt.namespaceLabels.set(md.name, { ...(md.labels ?? {}) });
+    return skip("namespace labels noted");
+  }
+  if (req.operation !== "CREATE" && req.operation !== "UPDATE")
+    return skip(`operation ${req.operation} not checked`);
+  if (!isWorkloadKind(req.kind.kind)) return skip(`unknown kind ${req.kind.kind}: allowed`);
+  if (req.subResource && req.subResource !== "ephemeralcontainers")
+    return skip(`subresource ${req.subResource} not checked`);
+  const obj = objectFor(req);
+  const namespace = req.namespace ?? "default";
+  const labels = rt.namespaceLabels.get(namespace);
+  let facts: Awaited<ReturnType<ImageInspector["gather"]>> | undefined;
+  if (needsLookups(rt.policy) && namespaceGoverned(rt.policy, namespace, labels).governed) {
+    const pod = podView(obj);
+    if (pod)
+      facts = await rt.inspector.gather(
+        rt.policy,
+        pod.containers.map((c) => c.image),
+        signal,
+      );
+  }
+  const e = evaluatePolicy(rt.policy, obj, {
+    namespace,
+    namespaceLabels: labels,
+    facts,
+    lookups: true,
+    now: rt.now?.(),
+  });
+  const warnings = describeDecisions(e, ["warn"]).map(warning);
+  const audit = describeDecisions(e, ["audit"]);
+  for (const n of e.notes) warnings.push(warning(`portcullis: ${n}`));
+  const response: AdmissionResponse = { ...base, allowed: e.allowed };
+  if (warnings.length) response.warnings = warnings;
+  if (audit.length) response.auditAnnotations = { "portcullis.dev/audit": audit.join("; ") };
+  if (!e.allowed) response.status = { code: 403, reason: "Forbidden", message: denialMessage(e) };
+  return {
+    response,
+    decision: e.applies ? (e.allowed ? "allowed" : "denied") : "skipped",
+    evaluation: e,
+    note: e.reason,
+  };
+}
+
+/** /mutate: pin tags to digests and set imagePullPolicy, as spec.mutation says. Never denies. */
+export async function mutateReview(
+  rt: PolicyRuntime,
+  req: AdmissionRequest,
+  signal: AbortSignal,
+): Promise<ReviewOutcome> {
+  const base = { uid: req.uid };
+  if (req.operation !== "CREATE" && req.operation !== "UPDATE") {
+    return { response: { ...base, allowed: true }, decision: "skipped", note: `operation ${req.operation}` };
+  }
+  if (!isWorkloadKind(req.kind.kind) || req.subResource) {
+    return {
+      response: { ...base, allowed: true },
+      decision: "skipped",
+      note: `unknown kind ${req.kind.kind}: allowed`,
+    };
+  }
+  const obj = objectFor(req);
+  const namespace = req.namespace ?? "default";
+  const gov = namespaceGoverned(rt.policy, namespace, rt.namespaceLabels.get(namespace));
+  if (!gov.governed) return { response: { ...base, allowed: true }, decision: "skipped", note: gov.reason };
+  const { ops, warnings } = await computePatch(rt.policy, obj, rt.inspector, signal);
+  const response: AdmissionResponse = { ...base, allowed: true };
+  if (ops.length) {
+    response.patchType = "JSONPatch";
+    response.patch = Buffer.from(JSON.stringify(ops)).toString("base64");
+  }
+  if (warnings.length) response.warnings = warnings.map(warning);
+  return { response, decision: "allowed", note: `${ops.length} patch operation(s)` };
+}
+
+export interface ImageReview {
+  apiVersion: string;
+  kind: "ImageReview";
+  spec?: { containers?: { image?: string }[]; annotations?: Record<string, string>; namespace?: string };
+  status?: { allowed: boolean; reason?: string; auditAnnotations?: Record<string, string> };
+}
+
+export function parseImageReview(body: unknown): ImageReview {
+  if (!isRecord(body)) throw new BadReviewError("body is not a JSON object");
+  if (body.kind !== "ImageReview")
+    throw new BadReviewError(`kind must be ImageReview, got ${JSON.stringify(body.kind)}`);
+  if (body.apiVersion !== "imagepolicy.k8s.io/v1alpha1") {
+    throw new BadReviewError(
+      `apiVersion must be imagepolicy.k8s.io/v1alpha1, got ${JSON.stringify(body.apiVersion)}`,
+    );
+  }
+  if (!isRecord(body.spec) || !Array.isArray(body.spec.containers))
+    throw new BadReviewError("spec.containers is missing");
+  return body as unknown as ImageReview;
+}
+
+/** /imagereview: the image rules for each container image (the plugin sends no pod). */
+export async function imageReview(
+  rt: PolicyRuntime,
+  review: ImageReview,
+  signal: AbortSignal,
+): Promise<ImageReview> {
+  const namespace = review.spec?.namespace || "default";
+  const images = (review.spec?.containers ?? []).map((c) => c.image ?? "");
+  const out = (allowed: boolean, reason?: string, audit?: string[]): ImageReview => ({
+    apiVersion: review.apiVersion,
+    kind: "ImageReview",
+    status: {
+      allowed,
+      ...(reason ? { reason } : {}),
+      ...(audit?.length ? { auditAnnotations: { "portcullis.dev/audit": audit.join("; ") } } : {}),
+    },
+  });
+  const labels = rt.namespaceLabels.get(namespace);
+  if (!namespaceGoverned(rt.policy, namespace, labels).governed) return out(true);
+  const facts = needsLookups(rt.policy) ? await rt.inspector.gather(rt.policy, images, signal) : undefined;
+  const problems: string[] = [];
+  const audit: string[] = [];
+  images.forEach((image, i) => {
+    const e = evaluateImage(rt.policy, image, `container ${i}`, {
+      namespaceLabels: labels,
+      facts,
+      lookups: true,
+    });
+    problems.push(...describeDecisions(e, ["enforce"]));
+    audit.push(...describeDecisions(e, ["warn", "audit"]));
+  });
+  return problems.length
+    ? out(false, `portcullis denied: ${problems.join("; ")}`, audit)
+    : out(true, undefined, audit);
+}
