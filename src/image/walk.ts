@@ -9,10 +9,13 @@
  */
 import { createReadStream, lstatSync, readdirSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough, pipeline, Readable, Transform } from "node:stream";
-import tar from "tar-stream";
+import { type Readable, Transform } from "node:stream";
 import { decompressor, peekStream, sniffCompression } from "./decompress.js";
+import { type EntrySink, normalizeEntryPath, readTar } from "./tar-reader.js";
 import { type Image, ImageError, type LayerDescriptor } from "./types.js";
+
+export type { EntrySink };
+export { normalizeEntryPath };
 
 export type EntryType = "file" | "dir" | "symlink" | "link" | "other";
 
@@ -38,96 +41,148 @@ export class FileTooLargeError extends Error {
   override readonly name = "FileTooLargeError";
 }
 
-/** Content access over an entry stream that never destroys it (destroying a tar entry kills the tar). */
-function contentOf(stream: Readable, size: number): Pick<WantedFile, "readAll" | "chunks"> {
-  let used = false;
-  const claim = () => {
-    if (used) throw new Error("file content already read");
-    used = true;
-  };
-  async function* chunks(): AsyncGenerator<Buffer> {
-    claim();
-    const queue: Buffer[] = [];
-    let ended = false;
-    let failure: Error | undefined;
-    let wake: (() => void) | undefined;
-    const onData = (c: Buffer) => {
-      queue.push(c);
-      stream.pause();
-      wake?.();
-    };
-    const onEnd = () => {
-      ended = true;
-      wake?.();
-    };
-    const onError = (e: Error) => {
-      failure = e;
-      wake?.();
-    };
-    stream.on("data", onData);
-    stream.on("end", onEnd);
-    stream.on("error", onError);
+/** Backpressure threshold for an entry read chunk by chunk (or not yet claimed by its reader). */
+const FEED_HIGH_WATER = 1 << 20;
+
+/**
+ * One reader's view of one wanted entry: the tar reader pushes the entry's data in, the reader
+ * takes it with readAll() (collected without pausing, so small files cost no event-loop turns)
+ * or chunks() (pulled, with backpressure). Once the reader is done, the rest is discarded.
+ */
+class EntryFeed {
+  private queue: Buffer[] = [];
+  private queued = 0;
+  private ended = false;
+  private mode: "unclaimed" | "all" | "chunks" | "discard" = "unclaimed";
+  private wakeReader?: () => void;
+  private wakeWriter?: () => void;
+  private limit = 0;
+  private failure?: Error;
+  private resolveAll?: (b: Buffer) => void;
+  private rejectAll?: (e: Error) => void;
+
+  constructor(private readonly size: number) {}
+
+  get closed(): boolean {
+    return this.mode === "discard";
+  }
+
+  write(chunk: Buffer): void | Promise<void> {
+    if (this.mode === "discard") return;
+    this.queue.push(chunk);
+    this.queued += chunk.length;
+    if (this.mode === "all") {
+      if (this.queued > this.limit) this.failAll();
+      return;
+    }
+    const wake = this.wakeReader;
+    this.wakeReader = undefined;
+    wake?.();
+    if (this.queued > FEED_HIGH_WATER) return new Promise((r) => (this.wakeWriter = r));
+  }
+
+  end(): void {
+    this.ended = true;
+    if (this.mode === "all") this.finishAll();
+    const wake = this.wakeReader;
+    this.wakeReader = undefined;
+    wake?.();
+  }
+
+  /** The data could not be read: the reader sees this error instead of the rest. */
+  fail(err: Error): void {
+    if (this.mode === "discard") return;
+    this.failure = err;
+    if (this.mode === "all") {
+      const reject = this.rejectAll;
+      this.discard();
+      reject?.(err);
+      return;
+    }
+    this.end();
+  }
+
+  /** The reader returned (or failed): nothing more will be consumed. */
+  settle(): void {
+    if (this.mode === "all" && this.rejectAll) this.rejectAll(new Error("file read abandoned"));
+    this.discard();
+  }
+
+  private discard(): void {
+    this.mode = "discard";
+    this.queue = [];
+    this.queued = 0;
+    this.resolveAll = this.rejectAll = undefined;
+    this.releaseWriter();
+  }
+
+  private releaseWriter(): void {
+    const wake = this.wakeWriter;
+    this.wakeWriter = undefined;
+    wake?.();
+  }
+
+  private finishAll(): void {
+    const parts = this.queue;
+    const resolve = this.resolveAll;
+    this.resolveAll = this.rejectAll = undefined;
+    this.queue = [];
+    this.queued = 0;
+    this.mode = "discard";
+    resolve?.(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+  }
+
+  private failAll(): void {
+    const reject = this.rejectAll;
+    this.discard();
+    reject?.(new FileTooLargeError(`file is larger than the ${this.limit}-byte limit`));
+  }
+
+  private claim(): void {
+    if (this.mode !== "unclaimed") throw new Error("file content already read");
+  }
+
+  readAll(limit = 64 << 20): Promise<Buffer> {
+    if (this.size > limit) {
+      this.discard();
+      return Promise.reject(
+        new FileTooLargeError(`file is ${this.size} bytes, more than the ${limit}-byte limit`),
+      );
+    }
+    this.claim();
+    if (this.failure) return Promise.reject(this.failure);
+    this.limit = limit;
+    this.mode = "all";
+    return new Promise<Buffer>((resolve, reject) => {
+      this.resolveAll = resolve;
+      this.rejectAll = reject;
+      if (this.queued > limit) this.failAll();
+      else if (this.ended) this.finishAll();
+      else this.releaseWriter(); // collecting never pushes back
+    });
+  }
+
+  async *chunks(): AsyncGenerator<Buffer> {
+    this.claim();
+    this.mode = "chunks";
     try {
       for (;;) {
-        if (queue.length > 0) {
-          yield queue.shift() as Buffer;
+        const next = this.queue.shift();
+        if (next) {
+          this.queued -= next.length;
+          if (this.queued <= FEED_HIGH_WATER) this.releaseWriter();
+          yield next;
           continue;
         }
-        if (failure) throw failure;
-        if (ended) return;
-        await new Promise<void>((r) => {
-          wake = r;
-          stream.resume();
-        });
-        wake = undefined;
+        if (this.failure) throw this.failure;
+        if (this.ended) return;
+        this.releaseWriter();
+        await new Promise<void>((r) => (this.wakeReader = r));
       }
     } finally {
-      stream.off("data", onData);
-      stream.off("end", onEnd);
-      stream.off("error", onError);
+      this.discard();
     }
   }
-  return {
-    chunks,
-    readAll(limit = 64 << 20) {
-      if (size > limit) {
-        return Promise.reject(
-          new FileTooLargeError(`file is ${size} bytes, more than the ${limit}-byte limit`),
-        );
-      }
-      claim();
-      // Flowing mode, no pausing: small files complete without extra event-loop turns.
-      return new Promise<Buffer>((resolve, reject) => {
-        const parts: Buffer[] = [];
-        let total = 0;
-        const cleanup = () => {
-          stream.off("data", onData);
-          stream.off("end", onEnd);
-          stream.off("error", onError);
-        };
-        const onData = (c: Buffer) => {
-          total += c.length;
-          if (total > limit) {
-            cleanup();
-            reject(new FileTooLargeError(`file is larger than the ${limit}-byte limit`));
-            return;
-          }
-          parts.push(c);
-        };
-        const onEnd = () => {
-          cleanup();
-          resolve(parts.length === 1 ? parts[0] : Buffer.concat(parts));
-        };
-        const onError = (e: Error) => {
-          cleanup();
-          reject(e);
-        };
-        stream.on("data", onData);
-        stream.on("end", onEnd);
-        stream.on("error", onError);
-      });
-    },
-  };
 }
 
 /** What a cataloger (or the OS detector) asks of the walk. */
@@ -176,29 +231,6 @@ export interface WalkStats {
 export interface WalkResult {
   found: Found[];
   stats: WalkStats;
-}
-
-export function normalizeEntryPath(name: string): string {
-  let p = name;
-  while (p.startsWith("./")) p = p.slice(2);
-  p = p.replace(/^\/+/, "").replace(/\/+$/, "");
-  return p === "." ? "" : p;
-}
-
-function entryType(t: string | null | undefined): EntryType {
-  switch (t) {
-    case "file":
-    case "contiguous-file":
-      return "file";
-    case "directory":
-      return "dir";
-    case "symlink":
-      return "symlink";
-    case "link":
-      return "link";
-    default:
-      return "other";
-  }
 }
 
 /** The results kept so far, per path, with whiteout and replacement rules. */
@@ -269,18 +301,6 @@ class LayeredResults {
   }
 }
 
-/** Drain what is left of a stream and wait for its end. */
-function drain(s: Readable): Promise<void> {
-  if (s.readableEnded || s.destroyed) return Promise.resolve();
-  // streamx (tar-stream) entries have no readableEnded; they are destroyed once fully read.
-  return new Promise((resolve) => {
-    s.on("end", resolve);
-    s.on("close", resolve);
-    s.on("error", () => resolve());
-    s.resume();
-  });
-}
-
 class Dispatcher {
   constructor(
     readonly requests: FileRequest[],
@@ -292,49 +312,88 @@ class Dispatcher {
     return this.requests.some((r) => r.wants(info.path, info));
   }
 
-  /** Handle one entry; resolves when the entry's content has been fully consumed. */
-  async entry(info: EntryInfo, layerIndex: number, layerDigest: string | undefined, stream: Readable) {
+  /**
+   * Handle one entry's header: apply whiteouts and replacements, and return a sink for its data
+   * when some request wants it (undefined: skip the data). The sink's end() resolves once every
+   * wanting request has finished with the file.
+   */
+  entry(info: EntryInfo, layerIndex: number, layerDigest: string | undefined): EntrySink | undefined {
     const slash = info.path.lastIndexOf("/");
-    const base = info.path.slice(slash + 1);
-    const dir = slash === -1 ? "" : info.path.slice(0, slash);
+    const base = slash === -1 ? info.path : info.path.slice(slash + 1);
     if (base.startsWith(".wh.")) {
+      const dir = slash === -1 ? "" : info.path.slice(0, slash);
       if (base === ".wh..wh..opq") this.results.opaque(dir, layerIndex);
       else if (!base.startsWith(".wh..wh.")) {
         this.results.whiteout(dir === "" ? base.slice(4) : `${dir}/${base.slice(4)}`, layerIndex);
       }
-      return drain(stream);
+      return undefined;
     }
     if (info.type !== "dir") this.results.replacedBy(info.path, layerIndex);
     let wanting: FileRequest[] | undefined;
     for (const r of this.requests) {
       if (r.wants(info.path, info)) (wanting ??= []).push(r);
     }
-    if (!wanting) return drain(stream);
-    const run = async (r: FileRequest, s: Readable) => {
-      let ended = false;
-      s.once("end", () => {
-        ended = true;
-      });
-      try {
-        const value = await r.read({ ...info, layerIndex, layerDigest, ...contentOf(s, info.size) });
-        if (value !== undefined)
-          this.results.put({ requestId: r.id, path: info.path, layerIndex, layerDigest, value });
-      } catch (err) {
-        this.opts.onFileError?.(info.path, r.id, err as Error);
-      } finally {
-        // Waiting for streamx's 'close' after 'end' would cost an event-loop turn per file.
-        if (!ended) await drain(s);
-      }
+    if (!wanting) return undefined;
+    const feeds = wanting.map(() => new EntryFeed(info.size));
+    const runs = wanting.map((r, i) => this.run(r, info, layerIndex, layerDigest, feeds[i]));
+    if (feeds.length === 1) {
+      const feed = feeds[0];
+      return {
+        write: (c) => feed.write(c),
+        end: () => {
+          feed.end();
+          return runs[0];
+        },
+        fail: (e) => feed.fail(e),
+        get closed() {
+          return feed.closed;
+        },
+      };
+    }
+    return {
+      write(c) {
+        let waits: Promise<void>[] | undefined;
+        for (const f of feeds) {
+          const w = f.write(c);
+          if (w) (waits ??= []).push(w);
+        }
+        if (waits) return Promise.all(waits).then(() => undefined);
+      },
+      end: () => {
+        for (const f of feeds) f.end();
+        return Promise.all(runs).then(() => undefined);
+      },
+      fail(e) {
+        for (const f of feeds) f.fail(e);
+      },
+      get closed() {
+        return feeds.every((f) => f.closed);
+      },
     };
-    if (wanting.length === 1) return run(wanting[0], stream);
-    // Several requests want the same file: fan the one stream out; each branch is drained when its
-    // reader is done, so backpressure never stalls the others.
-    const hub = new PassThrough({ highWaterMark: 1 << 20 });
-    const branches = wanting.map(() => new PassThrough({ highWaterMark: 1 << 20 }));
-    for (const b of branches) hub.pipe(b);
-    stream.pipe(hub);
-    await Promise.all(wanting.map((r, i) => run(r, branches[i])));
-    await drain(stream);
+  }
+
+  private async run(
+    r: FileRequest,
+    info: EntryInfo,
+    layerIndex: number,
+    layerDigest: string | undefined,
+    feed: EntryFeed,
+  ): Promise<void> {
+    try {
+      const value = await r.read({
+        ...info,
+        layerIndex,
+        layerDigest,
+        readAll: (limit) => feed.readAll(limit),
+        chunks: () => feed.chunks(),
+      });
+      if (value !== undefined)
+        this.results.put({ requestId: r.id, path: info.path, layerIndex, layerDigest, value });
+    } catch (err) {
+      this.opts.onFileError?.(info.path, r.id, err as Error);
+    } finally {
+      feed.settle();
+    }
   }
 }
 
@@ -343,36 +402,27 @@ export interface WalkCounters {
   uncompressedBytes: number;
 }
 
-/** Stream one layer's tar through the dispatcher. Exported for the benchmark. */
+/**
+ * Decompress one layer blob (gzip, zstd or none, sniffed) and read its tar, asking `onEntry` for a
+ * sink per entry. Exported for the benchmark.
+ */
 export async function walkLayerStream(
   compressed: Readable,
-  onEntry: (info: EntryInfo, stream: Readable) => Promise<void>,
+  onEntry: (info: EntryInfo) => EntrySink | undefined,
   counters: WalkCounters = { entries: 0, uncompressedBytes: 0 },
 ): Promise<void> {
   const head = await peekStream(compressed);
   if (head === null) return; // an empty blob is an empty layer
   const dec = decompressor(sniffCompression(head));
-  const extract = tar.extract();
-  extract.on("entry", (header, stream, next) => {
-    counters.entries++;
-    counters.uncompressedBytes += header.size ?? 0;
-    const info: EntryInfo = {
-      path: normalizeEntryPath(header.name),
-      type: entryType(header.type),
-      size: header.size ?? 0,
-      mode: header.mode ?? 0,
-      linkname: header.linkname ?? undefined,
-    };
-    onEntry(info, stream as unknown as Readable).then(
-      () => next(),
-      (err: Error) => next(err),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    const cb = (err: NodeJS.ErrnoException | null | undefined) => (err ? reject(err) : resolve());
-    if (dec) pipeline(compressed, dec, extract, cb);
-    else pipeline(compressed, extract, cb);
-  });
+  if (!dec) return readTar(compressed, onEntry, counters);
+  compressed.on("error", (e) => dec.destroy(e));
+  compressed.pipe(dec);
+  try {
+    await readTar(dec, onEntry, counters);
+  } finally {
+    if (!dec.destroyed) dec.destroy();
+    compressed.unpipe(dec);
+  }
 }
 
 async function walkDirectory(root: string, dispatcher: Dispatcher, stats: WalkStats): Promise<void> {
@@ -414,9 +464,23 @@ async function walkDirectory(root: string, dispatcher: Dispatcher, stats: WalkSt
       if (type === "file") stats.uncompressedBytes += st.size;
       // Unwanted files are never opened.
       if (type === "file" && !dispatcher.wants(info)) continue;
-      const stream =
-        type === "file" ? createReadStream(join(root, path), { highWaterMark: 1 << 20 }) : Readable.from([]);
-      await dispatcher.entry(info, 0, undefined, stream);
+      const sink = dispatcher.entry(info, 0, undefined);
+      if (!sink) continue;
+      if (type === "file") {
+        const stream = createReadStream(join(root, path), { highWaterMark: 1 << 20 });
+        try {
+          for await (const chunk of stream) {
+            if (sink.closed) break;
+            const w = sink.write(chunk as Buffer);
+            if (w) await w;
+          }
+        } catch (err) {
+          sink.fail?.(err as Error);
+        } finally {
+          stream.destroy();
+        }
+      }
+      await sink.end();
     }
   }
 }
@@ -504,12 +568,12 @@ async function walkOneLayer(
   try {
     await walkLayerStream(
       source,
-      (info, stream) => {
-        if (info.path.includes("/.wh.") || info.path.startsWith(".wh.")) {
+      (info) => {
+        if (info.path.includes(".wh.") && (info.path.startsWith(".wh.") || info.path.includes("/.wh."))) {
           if (info.path.endsWith(".wh..wh..opq")) stats.opaqueDirs++;
           else stats.whiteouts++;
         }
-        return dispatcher.entry(info, layer.index, layer.digest, stream);
+        return dispatcher.entry(info, layer.index, layer.digest);
       },
       counters,
     );

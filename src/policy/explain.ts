@@ -5,7 +5,12 @@
 
 import { ruleMode } from "./engine.js";
 import { normalisePattern } from "./patterns.js";
-import type { ImagePolicy, PolicyRules, RuleMode } from "./types.js";
+import type { ImagePolicy, KeySource, PolicyRules, RuleMode } from "./types.js";
+
+function keyWords(k: KeySource): string {
+  if (k.file) return `the key in ${k.file}`;
+  return `the key in Secret ${k.secret?.namespace}/${k.secret?.name} (entry ${k.secret?.key ?? "cosign.pub"})`;
+}
 
 const MODE_WORDS: Record<RuleMode, string> = {
   enforce: "ENFORCE (deny admission / fail CI)",
@@ -58,13 +63,13 @@ export function explainPolicy(policy: ImagePolicy, today = new Date()): string {
     for (const k of r.signatures.keys)
       rule(
         "signatures",
-        `images matching ${k.images.join(", ")} must be signed by ${k.key.file ? `the key in ${k.key.file}` : `the key in Secret ${k.key.secret?.namespace}/${k.key.secret?.name}`}`,
+        `images matching ${k.images.join(", ")} must carry a cosign signature, over the digest they resolve to, that verifies with ${keyWords(k.key)}`,
       );
   if (r.attestations)
     for (const a of r.attestations.require)
       rule(
         "attestations",
-        `images matching ${a.images.join(", ")} must carry attestations of type ${a.predicateTypes.join(", ")}`,
+        `images matching ${a.images.join(", ")} must carry attestations of type ${a.predicateTypes.join(", ")} signed by ${a.key ? keyWords(a.key) : "the image's signature key(s) from spec.rules.signatures"}`,
       );
   if (r.vulnerabilities)
     rule(

@@ -1,18 +1,30 @@
 /**
  * Image look-ups for the policy: tag → digest through the registry client, then signature,
  * attestation and vulnerability verdicts for that DIGEST. Verdict caches are keyed by digest
- * (plus the key or predicate set), never by tag: a tag-keyed verdict cache lets a moved tag pass
- * as verified (GHSA-2r43-6962-xcw5). Used by `portcullis check --images` and the webhook.
+ * plus the key set (key names and fingerprints) and predicate types, never by tag: a tag-keyed
+ * verdict cache lets a moved tag pass as verified (GHSA-2r43-6962-xcw5). Positive verdicts live
+ * for verdictTtlMs; negative ones and failed look-ups only for failureTtlMs, so an image signed
+ * a moment later is not refused for an hour. Concurrent look-ups of one key are merged.
+ * Used by `portcullis check --images` and the webhook.
  *
- * Capabilities not in this build (signature verification, scanning) give an `unavailable`
- * verdict, which the rules report: never a pass.
+ * Capabilities not in this build (vulnerability scanning) give an `unavailable` verdict, which
+ * the rules report: never a pass.
  */
 import { parseReference, type Reference } from "../reference/index.js";
 import { RegistryClient, type RegistryClientOptions } from "../registry/index.js";
+import type { ImageStore } from "../sign/image-signing.js";
+import { describeKeySource, KeySourceError, loadKeySource, type PolicyKey } from "./keys.js";
+import { policyBaseDir } from "./load.js";
 import { matchAny } from "./patterns.js";
 import type { FactVerdict, ImageFacts } from "./rule.js";
 import { TtlCache } from "./ttl-cache.js";
-import type { ImagePolicy } from "./types.js";
+import type { AttestationEntry, ImagePolicy, KeySource, SignatureKeyEntry } from "./types.js";
+import {
+  type AttestationRequirement,
+  type KeyedRequirement,
+  verifyAttestations,
+  verifySignatures,
+} from "./verification.js";
 
 export interface InspectorOptions {
   /** tag → digest resolver; default: a RegistryClient. */
@@ -21,6 +33,12 @@ export interface InspectorOptions {
   digestTtlMs?: number;
   verdictTtlMs?: number;
   failureTtlMs?: number;
+  /** How long keys read from files and Secrets are kept (default 60 s; a rotated key is then re-read). */
+  keyTtlMs?: number;
+  /** Folders searched for `secret:` key sources (before $PORTCULLIS_SECRETS_DIR and <policy folder>/secrets). */
+  secretsDirs?: string[];
+  /** Where signatures and attestations are read; default: the inspector's RegistryClient. */
+  store?: ImageStore;
   onCacheEvent?: (cache: string, event: "hit" | "miss" | "merged") => void;
 }
 
@@ -53,27 +71,92 @@ export class ImageInspector {
   readonly signatures: TtlCache<FactVerdict>;
   readonly attestations: TtlCache<FactVerdict>;
   readonly scans: TtlCache<FactVerdict>;
+  readonly keys: TtlCache<PolicyKey[]>;
   private client?: RegistryClient;
   private readonly resolveDigestFn: (ref: Reference, platform?: string) => Promise<string>;
+  private readonly opts: InspectorOptions;
 
   constructor(opts: InspectorOptions = {}) {
+    this.opts = opts;
     const failureTtlMs = opts.failureTtlMs ?? 10_000;
     this.digests = new TtlCache(
       "digest",
       { ttlMs: opts.digestTtlMs ?? 300_000, failureTtlMs },
       opts.onCacheEvent,
     );
-    const verdict = { ttlMs: opts.verdictTtlMs ?? 3_600_000, failureTtlMs };
+    const verdictTtlMs = opts.verdictTtlMs ?? 3_600_000;
+    const verdict = {
+      ttlMs: verdictTtlMs,
+      failureTtlMs,
+      // A refusal may be fixed by signing a minute later: keep it no longer than a failure.
+      valueTtlMs: (v: FactVerdict) => (v.ok ? verdictTtlMs : Math.min(verdictTtlMs, failureTtlMs)),
+    };
     this.signatures = new TtlCache("signature", verdict, opts.onCacheEvent);
     this.attestations = new TtlCache("attestation", verdict, opts.onCacheEvent);
     this.scans = new TtlCache("scan", verdict, opts.onCacheEvent);
+    this.keys = new TtlCache("key", { ttlMs: opts.keyTtlMs ?? 60_000, failureTtlMs }, opts.onCacheEvent);
     this.resolveDigestFn =
       opts.resolveDigest ??
       (async (ref, platform) => {
-        this.client ??= new RegistryClient({ timeoutMs: 5_000, retries: 1, ...opts.registry });
-        const r = await this.client.resolve(ref, platform ? { platform } : {});
+        const r = await this.registryClient().resolve(ref, platform ? { platform } : {});
         return r.digest;
       });
+  }
+
+  private registryClient(): RegistryClient {
+    this.client ??= new RegistryClient({ timeoutMs: 5_000, retries: 1, ...this.opts.registry });
+    return this.client;
+  }
+
+  private store(): ImageStore {
+    return this.opts.store ?? this.registryClient();
+  }
+
+  /** The keys of one key source, read at most once per keyTtlMs. Throws KeySourceError. */
+  private loadKeys(source: KeySource, baseDir: string): Promise<PolicyKey[]> {
+    const cacheKey = JSON.stringify([source.file ?? null, source.secret ?? null, baseDir]);
+    return this.keys.get(cacheKey, async () => loadKeySource(source, baseDir, this.opts.secretsDirs));
+  }
+
+  /** Key sources → requirements; a source that cannot be read gives a refusal, not a pass. */
+  private async requirements(
+    sources: KeySource[],
+    baseDir: string,
+  ): Promise<{ reqs: KeyedRequirement[] } | { problem: string }> {
+    const reqs: KeyedRequirement[] = [];
+    const problems: string[] = [];
+    for (const source of sources) {
+      try {
+        reqs.push({ source: describeKeySource(source), keys: await this.loadKeys(source, baseDir) });
+      } catch (err) {
+        if (!(err instanceof KeySourceError)) throw err;
+        problems.push(`cannot read the policy's ${err.message}`);
+      }
+    }
+    return problems.length ? { problem: problems.join("; ") } : { reqs };
+  }
+
+  /**
+   * Run one verification through a verdict cache; registry failures become a look-up-error
+   * verdict (cached as a failure, briefly) and a passed deadline leaves the fact unknown.
+   */
+  private async verdict(
+    cache: TtlCache<FactVerdict>,
+    key: string,
+    what: string,
+    load: () => Promise<FactVerdict>,
+    signal: AbortSignal | undefined,
+  ): Promise<FactVerdict | undefined> {
+    try {
+      return await withDeadline(cache.get(key, load), signal, what);
+    } catch (err) {
+      if (err instanceof DeadlineError) return undefined;
+      return {
+        ok: false,
+        lookupError: true,
+        message: `could not verify its ${what}: ${(err as Error).message}`,
+      };
+    }
   }
 
   /** The manifest digest for a reference (the one written, when it has one). Cached by tag, briefly. */
@@ -104,23 +187,37 @@ export class ImageInspector {
     }
     const rules = policy.spec.rules ?? {};
     const digestKey = `${ref.name}@${facts.digest}`;
+    const baseDir = policyBaseDir(policy);
+    const keySet = (reqs: KeyedRequirement[]) =>
+      JSON.stringify(reqs.map((r) => r.keys.map((k) => [k.name, k.fingerprint])));
     const sigEntries = rules.signatures?.keys.filter((k) => matchAny(k.images, ref.name)) ?? [];
     if (sigEntries.length) {
-      const keyId = JSON.stringify(sigEntries.map((e) => e.key));
-      facts.signature = await this.signatures.get(`${digestKey}|${keyId}`, async () => ({
-        ok: false,
-        unavailable: true,
-        message: `signature verification is not yet available in this build; ${ref.familiar()}@${facts.digest} cannot be verified`,
-      }));
+      const got = await this.requirements(
+        sigEntries.map((e) => e.key),
+        baseDir,
+      );
+      if ("problem" in got) facts.signature = { ok: false, message: got.problem };
+      else {
+        const digest = facts.digest;
+        facts.signature = await this.verdict(
+          this.signatures,
+          `${digestKey}|${keySet(got.reqs)}`,
+          "signature",
+          () => verifySignatures(this.store(), ref.name, digest, got.reqs),
+          signal,
+        );
+      }
     }
     const attEntries = rules.attestations?.require.filter((a) => matchAny(a.images, ref.name)) ?? [];
     if (attEntries.length) {
-      const types = attEntries.flatMap((a) => a.predicateTypes).sort();
-      facts.attestations = await this.attestations.get(`${digestKey}|${types.join(",")}`, async () => ({
-        ok: false,
-        unavailable: true,
-        message: `attestation verification is not yet available in this build; required ${types.join(", ")} for ${ref.familiar()} cannot be verified`,
-      }));
+      facts.attestations = await this.attestationFacts(
+        attEntries,
+        sigEntries,
+        ref,
+        facts.digest,
+        baseDir,
+        signal,
+      );
     }
     if (rules.vulnerabilities) {
       facts.vulnerabilities = await this.scans.get(
@@ -134,6 +231,44 @@ export class ImageInspector {
       );
     }
     return facts;
+  }
+
+  private async attestationFacts(
+    entries: AttestationEntry[],
+    sigEntries: SignatureKeyEntry[],
+    ref: Reference,
+    digest: string,
+    baseDir: string,
+    signal: AbortSignal | undefined,
+  ): Promise<FactVerdict | undefined> {
+    const reqs: AttestationRequirement[] = [];
+    for (const e of entries) {
+      // Attestations are checked with their own key, else with the image's signature keys.
+      const sources = e.key ? [e.key] : sigEntries.map((s) => s.key);
+      if (!sources.length) {
+        return {
+          ok: false,
+          message: `attestations of type ${e.predicateTypes.join(", ")} cannot be verified: no key for them (set a key on the spec.rules.attestations entry, or a spec.rules.signatures key for this image)`,
+        };
+      }
+      const got = await this.requirements(sources, baseDir);
+      if ("problem" in got) return { ok: false, message: got.problem };
+      reqs.push({
+        source: got.reqs.map((r) => r.source).join(", "),
+        keys: got.reqs.flatMap((r) => r.keys),
+        predicateTypes: e.predicateTypes,
+      });
+    }
+    const cacheKey = `${ref.name}@${digest}|${JSON.stringify(
+      reqs.map((r) => [r.predicateTypes, r.keys.map((k) => [k.name, k.fingerprint])]),
+    )}`;
+    return this.verdict(
+      this.attestations,
+      cacheKey,
+      "attestations",
+      () => verifyAttestations(this.store(), ref.name, digest, reqs),
+      signal,
+    );
   }
 
   /** Inspect several images concurrently; each image once. */

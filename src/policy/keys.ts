@@ -90,7 +90,9 @@ function readSecret(
     looked.push(mounted);
     if (existsSync(mounted) && statSync(mounted).isFile()) {
       try {
-        return withFingerprints([{ name: shown, key: readPublicKey(readFileSync(mounted, "utf8"), mounted) }]);
+        return withFingerprints([
+          { name: shown, key: readPublicKey(readFileSync(mounted, "utf8"), mounted) },
+        ]);
       } catch (err) {
         throw new KeySourceError(`${shown}: ${(err as Error).message}`);
       }

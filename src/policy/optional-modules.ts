@@ -1,7 +1,8 @@
 /**
- * Modules of Portcullis that the policy engine may use but whose API it does not rely on yet
- * (the signature verifier). They are loaded once, by loadOptionalModules(); until the engine is
- * wired to them, rules that need them report "not yet available in this build", never a pass.
+ * Modules of Portcullis that the policy engine uses when present (Pod Security evaluation) or
+ * exposes to callers (registry, signing), loaded once by loadOptionalModules(). Signature and
+ * attestation verification no longer go through here: the inspector imports src/sign directly.
+ * A rule whose capability is missing reports "not yet available in this build", never a pass.
  */
 
 export type PodSecurityFn = (

@@ -14,6 +14,8 @@ export interface FactVerdict {
   ok: boolean;
   /** The capability is missing from this build (e.g. no scanner yet): never a pass. */
   unavailable?: boolean;
+  /** The look-up itself failed (registry unreachable, auth refused): an operational failure. */
+  lookupError?: boolean;
   message: string;
 }
 

@@ -55,7 +55,8 @@ spec:
     # pullSecrets:
     #   privateRegistries: [registry.corp.example]
 
-    # Signatures (cosign-compatible), per image pattern; key from a file or a Secret.
+    # Signatures (cosign-compatible), verified by digest, per image pattern; key from a file
+    # (relative to this file) or a Secret (read from $PORTCULLIS_SECRETS_DIR/<ns>/<name>/cosign.pub).
     # signatures:
     #   keys:
     #     - images: [ghcr.io/my-org/**]

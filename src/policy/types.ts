@@ -20,6 +20,18 @@ export interface KeySource {
   secret?: { namespace: string; name: string; key?: string };
 }
 
+export interface SignatureKeyEntry {
+  images: string[];
+  key: KeySource;
+}
+
+export interface AttestationEntry {
+  images: string[];
+  predicateTypes: string[];
+  /** Default: the spec.rules.signatures keys that match the image. */
+  key?: KeySource;
+}
+
 export interface ModeOnly {
   mode?: RuleMode;
 }
@@ -28,8 +40,8 @@ export interface PolicyRules {
   allowedRegistries?: ModeOnly & { patterns: string[] };
   forbidLatest?: ModeOnly;
   requireDigest?: ModeOnly;
-  signatures?: ModeOnly & { keys: { images: string[]; key: KeySource }[] };
-  attestations?: ModeOnly & { require: { images: string[]; predicateTypes: string[]; key?: KeySource }[] };
+  signatures?: ModeOnly & { keys: SignatureKeyEntry[] };
+  attestations?: ModeOnly & { require: AttestationEntry[] };
   vulnerabilities?: ModeOnly & {
     maxSeverity: "none" | "low" | "medium" | "high" | "critical";
     ignoreUnfixed?: boolean;

@@ -1,7 +1,8 @@
 /**
  * image-attestation — spec.rules.attestations.require: an image matching an entry's `images`
  * must carry attestations of each listed predicate type (for example
- * https://slsa.dev/provenance/v1). Needs look-ups and the attestation verifier.
+ * https://slsa.dev/provenance/v1), in-toto statements about its digest signed by the entry's key
+ * (default: the image's signature keys). Needs look-ups (src/policy/verification.ts).
  */
 import { matchAny } from "../patterns.js";
 import type { ImageRule } from "../rule.js";

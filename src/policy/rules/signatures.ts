@@ -1,7 +1,8 @@
 /**
  * image-signature — spec.rules.signatures.keys: an image matching an entry's `images` patterns
- * must carry a valid signature by that entry's key. Verification needs the image's digest and
- * the signing module; without them this rule reports that it could not verify, never a pass.
+ * must carry a valid cosign signature, over its digest, by that entry's key. The inspector
+ * verifies (src/policy/verification.ts); without look-ups, or when a look-up failed, this rule
+ * reports that it could not verify, never a pass.
  */
 import { matchAny } from "../patterns.js";
 import type { ImageRule } from "../rule.js";
@@ -12,7 +13,7 @@ export const signatures: ImageRule = {
   section: "signatures",
   scope: "image",
   title: "Image signature missing or not verified",
-  docs: "Images matching spec.rules.signatures.keys[].images must be signed (cosign-compatible) by the listed key. Verdicts are cached by digest, never by tag.",
+  docs: "Images matching spec.rules.signatures.keys[].images must be signed (cosign-compatible) by the listed key, over the digest they resolve to. Verdicts are cached by digest and key set, never by tag.",
   check(input) {
     const entries = input.policy.spec.rules?.signatures?.keys.filter((k) =>
       matchAny(k.images, input.ref.name),
