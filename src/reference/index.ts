@@ -6,7 +6,15 @@ export {
   anchoredName,
   anchoredReference,
 } from "./grammar.js";
-export { familiarMatch, globToRegExp, matchImagePattern, normalizeImagePattern } from "./match.js";
+export {
+  familiarMatch,
+  firstMatchingPattern,
+  globToRegExp,
+  matchImageName,
+  matchImagePattern,
+  normalizeImagePattern,
+  validateImagePattern,
+} from "./match.js";
 export { DEFAULT_DOMAIN, familiarName, splitDockerDomain } from "./normalize.js";
 export {
   type ParseOptions,

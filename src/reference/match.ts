@@ -3,15 +3,16 @@
  *
  * - `familiarMatch(pattern, ref)` mirrors distribution's FamiliarMatch: Go `path.Match` against
  *   the familiar string (`nginx:1.25`) or the familiar name (`nginx`).
- * - `matchImagePattern(pattern, ref)` is what Portcullis policies use: the pattern is matched
- *   against the NORMALISED name (`docker.io/library/nginx`), so `nginx` cannot slip past a
- *   `docker.io/...` rule. `*` matches within one path segment, `**` across segments, `?` one
- *   character, `[abc]` / `[!abc]` classes. A pattern without a registry host part is normalised
- *   the same way (`library/*` means `docker.io/library/*`). A trailing `/**` also matches the
- *   name itself's sub-repositories only; `registry.example.com` alone matches every repository
- *   on that host.
+ * - `matchImagePattern(pattern, ref)` is what every Portcullis allow-list, private-registry
+ *   list, key scope and exemption uses: the pattern is matched against the NORMALISED name
+ *   (`docker.io/library/nginx`), so `nginx` cannot slip past a `docker.io/...` rule and
+ *   `docker.io/acme/*` does not admit `docker.io/acme-evil/x`. `*` matches within one path
+ *   segment, a whole segment `**` matches zero or more segments, `?` one character. Patterns
+ *   are normalised like references (`library/*` means `docker.io/library/*`); a bare host
+ *   (`registry.example.com`, `*.corp.example`) matches every repository on it.
  */
 import { splitDockerDomain } from "./normalize.js";
+import { parseReference } from "./parse.js";
 import type { Reference } from "./reference.js";
 
 const cache = new Map<string, RegExp>();
@@ -71,17 +72,91 @@ export function familiarMatch(pattern: string, ref: Reference): boolean {
   return re.test(ref.familiar()) || re.test(ref.familiar().replace(/(?::[^/:@]*)?(?:@.*)?$/, ""));
 }
 
-/** Normalise a name pattern like a reference: `nginx` → `docker.io/library/nginx`. */
+/**
+ * Normalise an image pattern the way references are normalised: `nginx` →
+ * `docker.io/library/nginx`, `bitnami/*` → `docker.io/bitnami/*`, `index.docker.io/...` →
+ * `docker.io/...`; a bare host (`registry.example.com`, `*.corp.example`, `localhost:5000`)
+ * becomes `host/**`; `*` or `**` alone matches everything. Hosts are lowercased.
+ */
 export function normalizeImagePattern(pattern: string): string {
-  if (/^[^/]*[.:][^/]*$/.test(pattern) || pattern === "localhost") return `${pattern}/**`; // a bare host
-  const { domain, remainder } = splitDockerDomain(pattern);
-  return `${domain}/${remainder}`;
+  const p = pattern.trim();
+  if (!p.includes("/")) {
+    if (/[.:[]/.test(p) || p === "localhost") return `${p.toLowerCase()}/**`;
+    if (p === "*" || p === "**") return "**";
+  }
+  const { domain, remainder } = splitDockerDomain(p);
+  return `${domain.toLowerCase()}/${remainder}`;
+}
+
+const segmentCache = new Map<string, RegExp>();
+
+/**
+ * Compile a normalised pattern segment by segment: `*` matches within one segment, a whole
+ * segment `**` matches zero or more segments, `?` one character. Everything else is literal.
+ */
+function compileImagePattern(pattern: string): RegExp {
+  let re = segmentCache.get(pattern);
+  if (re) return re;
+  const parts = normalizeImagePattern(pattern).split("/");
+  let src = "^";
+  parts.forEach((seg, i) => {
+    if (seg === "**") {
+      src += i === 0 ? "(?:[^/]+(?:/[^/]+)*)?" : "(?:/[^/]+)*";
+      return;
+    }
+    if (i > 0) src += "/";
+    src += seg
+      .split("")
+      .map((ch) => (ch === "*" ? "[^/]*" : ch === "?" ? "[^/]" : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+      .join("")
+      .replace(/(?:\[\^\/\]\*)+/g, "[^/]*");
+  });
+  re = new RegExp(`${src}$`);
+  segmentCache.set(pattern, re);
+  return re;
+}
+
+/** Does a repository name (`domain/path`, any case of host) match the pattern? */
+export function matchImageName(pattern: string, name: string): boolean {
+  const slash = name.indexOf("/");
+  const normalised = slash > 0 ? name.slice(0, slash).toLowerCase() + name.slice(slash) : name;
+  return compileImagePattern(pattern).test(normalised);
 }
 
 /**
- * Match against the normalised repository name (tag and digest ignored), e.g.
- * `docker.io/library/*`, `ghcr.io/my-org/**`, `registry.example.com`, `nginx`.
+ * Match a reference's NORMALISED repository name (tag and digest ignored) against a pattern:
+ * `docker.io/library/*`, `ghcr.io/my-org/**`, `registry.example.com`, `nginx`. This is the one
+ * matcher behind allow-lists, private-registry lists, key scopes and exemptions everywhere.
  */
 export function matchImagePattern(pattern: string, ref: Reference): boolean {
-  return globToRegExp(normalizeImagePattern(pattern)).test(ref.name);
+  return matchImageName(pattern, ref.name);
+}
+
+/** The first pattern that matches, or undefined. */
+export function firstMatchingPattern(
+  patterns: readonly string[] | undefined,
+  name: string,
+): string | undefined {
+  return patterns?.find((p) => matchImageName(p, name));
+}
+
+/** Why a pattern cannot be used, or undefined when it is fine. */
+export function validateImagePattern(pattern: string): string | undefined {
+  if (pattern.includes("@")) return "patterns match repository names; leave out the digest";
+  const n = normalizeImagePattern(pattern);
+  const segments = n.split("/");
+  if (segments.some((s) => s === "")) return "empty path segment";
+  for (const s of segments) {
+    if (s.includes("**") && s !== "**") return "'**' must be a whole segment (as in ghcr.io/org/**)";
+  }
+  const literal = n.replace(/\*\*/g, "x").replace(/[*?]/g, "x");
+  const lastSeg = literal.slice(literal.lastIndexOf("/") + 1);
+  if (lastSeg.includes(":") && !literal.startsWith(lastSeg))
+    return "patterns name repositories; leave out the tag";
+  try {
+    parseReference(literal, { strictHost: true });
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return undefined;
 }

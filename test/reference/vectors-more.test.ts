@@ -11,6 +11,7 @@ import {
   parseCanonicalReference,
   parseReference,
   parseRepositoryName,
+  validateImagePattern,
 } from "../../src/reference/index.js";
 import { readVectorJson, SKIP_NO_SHARED } from "../support/shared.js";
 
@@ -100,6 +101,27 @@ describe("distribution/reference extra vectors (cases-more.json)", {
   }
 });
 
+describe("validateImagePattern", () => {
+  it("accepts hosts, globs and Docker Hub short forms", () => {
+    for (const p of [
+      "nginx",
+      "bitnami/*",
+      "ghcr.io/org/**",
+      "*.corp.example",
+      "localhost:5000",
+      "docker.io/library/*",
+    ]) {
+      assert.equal(validateImagePattern(p), undefined, p);
+    }
+  });
+  it("rejects digests, tags, partial ** and bad names with a reason", () => {
+    assert.match(validateImagePattern("nginx@sha256:abc") ?? "", /digest/);
+    assert.match(validateImagePattern("ghcr.io/org/app:1.0") ?? "", /tag/);
+    assert.match(validateImagePattern("ghcr.io/org**") ?? "", /whole segment/);
+    assert.match(validateImagePattern("ghcr.io//app") ?? "", /empty path segment/);
+  });
+});
+
 describe("matchImagePattern matches the normalised name", () => {
   const table: [string, string, boolean][] = [
     ["docker.io/library/*", "nginx", true],
@@ -114,8 +136,15 @@ describe("matchImagePattern matches the normalised name", () => {
     ["registry.example.com", "registry.example.com/a/b:1", true],
     ["registry.example.com", "registry.example.com.evil.io/a", false],
     ["*.example.com/**", "eu.example.com/app", true],
-    ["localhost:5000/app-[ab]", "localhost:5000/app-b", true],
-    ["localhost:5000/app-[!ab]", "localhost:5000/app-b", false],
+    ["localhost:5000/app-?", "localhost:5000/app-b", true],
+    ["localhost:5000", "localhost:5000/app", true],
+    ["bitnami/*", "bitnami/redis:7", true],
+    ["bitnami/*", "docker.io/bitnamievil/redis", false],
+    ["docker.io/acme/*", "docker.io/acme-evil/x", false],
+    ["ghcr.io/**/app", "ghcr.io/app", true],
+    ["ghcr.io/**/app", "ghcr.io/a/b/app", true],
+    ["registry.example.com", "Registry.Example.com/app", true],
+    ["*", "quay.io/x/y", true],
   ];
   for (const [pattern, image, expected] of table) {
     it(`${pattern} ${expected ? "matches" : "does not match"} ${image}`, () => {
