@@ -458,6 +458,19 @@ describe("policy keys and attestation trust (no registry)", () => {
       [elsewhere],
     );
     assert.equal(fromManifest.fingerprint, keyFingerprint(k.publicKey));
+    // The same folder through $PORTCULLIS_SECRETS_DIR (how the webhook's pod is told where Secrets are mounted).
+    const saved = process.env.PORTCULLIS_SECRETS_DIR;
+    process.env.PORTCULLIS_SECRETS_DIR = elsewhere;
+    try {
+      const [viaEnv] = loadKeySource(
+        { secret: { namespace: "ns2", name: "signer", key: "release.pub" } },
+        dir,
+      );
+      assert.equal(viaEnv.name, "Secret ns2/signer (release.pub)");
+    } finally {
+      if (saved === undefined) delete process.env.PORTCULLIS_SECRETS_DIR;
+      else process.env.PORTCULLIS_SECRETS_DIR = saved;
+    }
     writeFileSync(
       join(elsewhere, "ns2", "wrong.yaml"),
       `apiVersion: v1\nkind: Secret\nmetadata: { name: somebody-else }\nstringData:\n  cosign.pub: "${pem.replaceAll("\n", "\\n")}"\n`,
