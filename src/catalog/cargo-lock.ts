@@ -1,6 +1,6 @@
 /**
  * Rust: Cargo.lock `[[package]]` entries (name, version, source). Workspace members (no source)
- * are included. The cargo-auditable `.dep-v0` section of binaries is not read yet.
+ * are included. Binaries built with cargo auditable are read by cargo-auditable.ts.
  * purl: pkg:cargo/<name>@<version>.
  */
 import { tomlTables } from "./poetry-lock.js";

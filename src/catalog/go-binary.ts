@@ -29,7 +29,7 @@ export interface GoBuildInfo {
   settings: Record<string, string>;
 }
 
-function isExecutableMagic(b: Buffer): boolean {
+export function isExecutableMagic(b: Buffer): boolean {
   if (b.length < 4) return false;
   const be = b.readUInt32BE(0);
   const le = b.readUInt32LE(0);

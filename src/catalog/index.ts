@@ -15,11 +15,13 @@ import {
   walkImage,
 } from "../image/walk.js";
 import { apkCataloger } from "./apk.js";
+import { cargoAuditableCataloger } from "./cargo-auditable.js";
 import { cargoLockCataloger } from "./cargo-lock.js";
 import { dpkgCataloger } from "./dpkg.js";
 import { gemfileLockCataloger } from "./gemfile-lock.js";
 import { gemspecCataloger } from "./gemspec.js";
 import { goBinaryCataloger } from "./go-binary.js";
+import { javaArchiveCataloger } from "./java-archive.js";
 import { npmLockCataloger } from "./npm-lock.js";
 import { npmPackageCataloger } from "./npm-package.js";
 import { pipfileLockCataloger } from "./pipfile-lock.js";
@@ -42,9 +44,11 @@ export const CATALOGERS: Cataloger[] = [
   poetryLockCataloger,
   pipfileLockCataloger,
   goBinaryCataloger,
+  javaArchiveCataloger,
   gemspecCataloger,
   gemfileLockCataloger,
   cargoLockCataloger,
+  cargoAuditableCataloger,
 ] as Cataloger[];
 
 export interface CatalogError {
@@ -82,6 +86,8 @@ export interface CatalogOptions extends ReadImageOptions {
   /** Only these cataloger ids (default: all). */
   catalogers?: string[];
   onProgress?: (p: LayerProgress) => void;
+  /** Layers decompressed and read at the same time (default 2; see WalkOptions.parallel). */
+  parallel?: number;
 }
 
 /** Merge packages with the same purl (and same name/version when no purl). */
@@ -132,6 +138,7 @@ export async function catalogOpenedImage(image: Image, opts: CatalogOptions = {}
   const requests: FileRequest[] = [osReleaseRequest, ...catalogers];
   const { found, stats } = await walkImage(image, requests, {
     onProgress: opts.onProgress,
+    parallel: opts.parallel,
     onFileError: (path, cataloger, err) => errors.push({ path: `/${path}`, cataloger, message: err.message }),
   });
   const os = detectOs(found);

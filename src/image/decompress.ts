@@ -5,7 +5,7 @@
  * docker-archive layers (which carry none) work too.
  */
 import { type Readable, Transform, type TransformCallback } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { createGunzip, type ZlibOptions } from "node:zlib";
 import { Decompress } from "fzstd";
 
 export type Compression = "gzip" | "zstd" | "none";
@@ -74,8 +74,23 @@ export function peekStream(src: Readable): Promise<Buffer | null> {
   });
 }
 
+/**
+ * Decoded bytes the decompressor may hold ahead of its reader. zlib stops after a chunk the
+ * readable side has no room for and waits for the next read(), so with the default 16 KiB
+ * (less than one 256 KiB chunk) the zlib thread idles whenever the main thread is busy; four
+ * chunks of room keep it decoding while the tar reader works.
+ */
+export const DECODED_AHEAD = 4 * GUNZIP_CHUNK;
+
 export function decompressor(kind: Compression): Transform | undefined {
-  if (kind === "gzip") return createGunzip({ chunkSize: GUNZIP_CHUNK });
+  if (kind === "gzip") {
+    // zlib passes stream options through to its Transform; @types/node's ZlibOptions omits them.
+    const options: ZlibOptions & { readableHighWaterMark: number } = {
+      chunkSize: GUNZIP_CHUNK,
+      readableHighWaterMark: DECODED_AHEAD,
+    };
+    return createGunzip(options);
+  }
   if (kind === "zstd") return new ZstdDecompressStream();
   return undefined;
 }

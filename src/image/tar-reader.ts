@@ -123,7 +123,7 @@ function entryType(flag: number, name: string): EntryType {
  */
 export async function readTar(
   source: AsyncIterable<Buffer>,
-  onEntry: (info: EntryInfo) => EntrySink | undefined,
+  onEntry: (info: EntryInfo) => EntrySink | undefined | Promise<EntrySink | undefined>,
   counters: TarCounters = { entries: 0, uncompressedBytes: 0 },
 ): Promise<void> {
   // A header (or the tail of one) that straddles two chunks.
@@ -205,7 +205,17 @@ export async function readTar(
     };
     remaining = size;
     padding = (BLOCK - (size % BLOCK)) % BLOCK;
-    sink = onEntry(info);
+    const got = onEntry(info);
+    if (got instanceof Promise) {
+      return got.then((s) => {
+        sink = s;
+        if (s && size === 0) {
+          sink = undefined;
+          return s.end();
+        }
+      });
+    }
+    sink = got;
     if (sink && size === 0) {
       const s = sink;
       sink = undefined;

@@ -215,6 +215,11 @@ export interface WalkOptions {
   onProgress?: (p: LayerProgress) => void;
   /** How many layers to open ahead of the one being applied (default 2). */
   prefetch?: number;
+  /**
+   * How many layers are decompressed and read at the same time (default 2; 1 = strictly one
+   * after the other). Results are still applied bottom-up, so whiteouts behave the same.
+   */
+  parallel?: number;
   /** Called for a file a request failed to read; the walk goes on. */
   onFileError?: (path: string, requestId: string, err: Error) => void;
 }
@@ -233,8 +238,16 @@ export interface WalkResult {
   stats: WalkStats;
 }
 
+/** What a layer's entries do to the results: the live results, or a log while lower layers run. */
+interface ResultTarget {
+  put(f: Found): void;
+  replacedBy(path: string, layer: number): void;
+  whiteout(path: string, layer: number): void;
+  opaque(dir: string, layer: number): void;
+}
+
 /** The results kept so far, per path, with whiteout and replacement rules. */
-class LayeredResults {
+class LayeredResults implements ResultTarget {
   private readonly byPath = new Map<string, Found[]>();
   /** How many stored paths lie under each directory, so most entries need no subtree scan. */
   private readonly below = new Map<string, number>();
@@ -301,10 +314,63 @@ class LayeredResults {
   }
 }
 
+/** Operations logged before flushing; above this many, the layer waits for the ones below it. */
+const LOG_LIMIT = 200_000;
+
+type LoggedOp =
+  | { op: "put"; found: Found }
+  | { op: "replacedBy" | "whiteout" | "opaque"; path: string; layer: number };
+
+/**
+ * A layer walked while a lower one is still being walked records what it does to the results,
+ * in order; once every lower layer is applied the log is replayed and the layer writes to the
+ * live results directly. So whiteouts still apply strictly bottom-up whatever runs in parallel.
+ */
+class LayerLog implements ResultTarget {
+  private ops: LoggedOp[] = [];
+  private live?: LayeredResults;
+  private waiters: (() => void)[] = [];
+
+  get full(): boolean {
+    return this.live === undefined && this.ops.length >= LOG_LIMIT;
+  }
+
+  whenLive(): Promise<void> {
+    return this.live ? Promise.resolve() : new Promise((r) => this.waiters.push(r));
+  }
+
+  /** Replay the log into the live results and write there from now on. */
+  goLive(results: LayeredResults): void {
+    for (const o of this.ops) {
+      if (o.op === "put") results.put(o.found);
+      else results[o.op](o.path, o.layer);
+    }
+    this.ops = [];
+    this.live = results;
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  put(found: Found): void {
+    if (this.live) this.live.put(found);
+    else this.ops.push({ op: "put", found });
+  }
+  replacedBy(path: string, layer: number): void {
+    if (this.live) this.live.replacedBy(path, layer);
+    else this.ops.push({ op: "replacedBy", path, layer });
+  }
+  whiteout(path: string, layer: number): void {
+    if (this.live) this.live.whiteout(path, layer);
+    else this.ops.push({ op: "whiteout", path, layer });
+  }
+  opaque(dir: string, layer: number): void {
+    if (this.live) this.live.opaque(dir, layer);
+    else this.ops.push({ op: "opaque", path: dir, layer });
+  }
+}
+
 class Dispatcher {
   constructor(
     readonly requests: FileRequest[],
-    private readonly results: LayeredResults,
     private readonly opts: WalkOptions,
   ) {}
 
@@ -317,25 +383,30 @@ class Dispatcher {
    * when some request wants it (undefined: skip the data). The sink's end() resolves once every
    * wanting request has finished with the file.
    */
-  entry(info: EntryInfo, layerIndex: number, layerDigest: string | undefined): EntrySink | undefined {
+  entry(
+    info: EntryInfo,
+    layerIndex: number,
+    layerDigest: string | undefined,
+    results: ResultTarget,
+  ): EntrySink | undefined {
     const slash = info.path.lastIndexOf("/");
     const base = slash === -1 ? info.path : info.path.slice(slash + 1);
     if (base.startsWith(".wh.")) {
       const dir = slash === -1 ? "" : info.path.slice(0, slash);
-      if (base === ".wh..wh..opq") this.results.opaque(dir, layerIndex);
+      if (base === ".wh..wh..opq") results.opaque(dir, layerIndex);
       else if (!base.startsWith(".wh..wh.")) {
-        this.results.whiteout(dir === "" ? base.slice(4) : `${dir}/${base.slice(4)}`, layerIndex);
+        results.whiteout(dir === "" ? base.slice(4) : `${dir}/${base.slice(4)}`, layerIndex);
       }
       return undefined;
     }
-    if (info.type !== "dir") this.results.replacedBy(info.path, layerIndex);
+    if (info.type !== "dir") results.replacedBy(info.path, layerIndex);
     let wanting: FileRequest[] | undefined;
     for (const r of this.requests) {
       if (r.wants(info.path, info)) (wanting ??= []).push(r);
     }
     if (!wanting) return undefined;
     const feeds = wanting.map(() => new EntryFeed(info.size));
-    const runs = wanting.map((r, i) => this.run(r, info, layerIndex, layerDigest, feeds[i]));
+    const runs = wanting.map((r, i) => this.run(r, info, layerIndex, layerDigest, feeds[i], results));
     if (feeds.length === 1) {
       const feed = feeds[0];
       return {
@@ -378,6 +449,7 @@ class Dispatcher {
     layerIndex: number,
     layerDigest: string | undefined,
     feed: EntryFeed,
+    results: ResultTarget,
   ): Promise<void> {
     try {
       const value = await r.read({
@@ -388,7 +460,7 @@ class Dispatcher {
         chunks: () => feed.chunks(),
       });
       if (value !== undefined)
-        this.results.put({ requestId: r.id, path: info.path, layerIndex, layerDigest, value });
+        results.put({ requestId: r.id, path: info.path, layerIndex, layerDigest, value });
     } catch (err) {
       this.opts.onFileError?.(info.path, r.id, err as Error);
     } finally {
@@ -408,7 +480,7 @@ export interface WalkCounters {
  */
 export async function walkLayerStream(
   compressed: Readable,
-  onEntry: (info: EntryInfo) => EntrySink | undefined,
+  onEntry: (info: EntryInfo) => EntrySink | undefined | Promise<EntrySink | undefined>,
   counters: WalkCounters = { entries: 0, uncompressedBytes: 0 },
 ): Promise<void> {
   const head = await peekStream(compressed);
@@ -425,7 +497,12 @@ export async function walkLayerStream(
   }
 }
 
-async function walkDirectory(root: string, dispatcher: Dispatcher, stats: WalkStats): Promise<void> {
+async function walkDirectory(
+  root: string,
+  dispatcher: Dispatcher,
+  results: LayeredResults,
+  stats: WalkStats,
+): Promise<void> {
   const stack: string[] = [""];
   while (stack.length > 0) {
     const rel = stack.pop() as string;
@@ -464,7 +541,7 @@ async function walkDirectory(root: string, dispatcher: Dispatcher, stats: WalkSt
       if (type === "file") stats.uncompressedBytes += st.size;
       // Unwanted files are never opened.
       if (type === "file" && !dispatcher.wants(info)) continue;
-      const sink = dispatcher.entry(info, 0, undefined);
+      const sink = dispatcher.entry(info, 0, undefined, results);
       if (!sink) continue;
       if (type === "file") {
         const stream = createReadStream(join(root, path), { highWaterMark: 1 << 20 });
@@ -492,7 +569,7 @@ export async function walkImage(
   opts: WalkOptions = {},
 ): Promise<WalkResult> {
   const results = new LayeredResults();
-  const dispatcher = new Dispatcher(requests, results, opts);
+  const dispatcher = new Dispatcher(requests, opts);
   const stats: WalkStats = {
     layers: image.layers.length,
     entries: 0,
@@ -502,29 +579,69 @@ export async function walkImage(
     uncompressedBytes: 0,
   };
   if (image.rootDir) {
-    await walkDirectory(image.rootDir, dispatcher, stats);
+    await walkDirectory(image.rootDir, dispatcher, results, stats);
     return { found: results.all(), stats };
   }
-  const ahead = Math.max(1, opts.prefetch ?? 2);
+  const layers = image.layers;
+  const parallel = Math.max(1, opts.parallel ?? 2);
+  const ahead = Math.max(parallel, opts.prefetch ?? 2);
   const opened = new Map<number, Promise<Readable>>();
   const openLayer = (i: number) => {
-    if (i < image.layers.length && !opened.has(i)) {
-      const p = image.layers[i].open();
+    if (i < layers.length && !opened.has(i)) {
+      const p = layers[i].open();
       p.catch(() => {}); // surfaced when awaited
       opened.set(i, p);
     }
   };
-  for (const layer of image.layers) {
-    for (let j = layer.index; j < layer.index + ahead; j++) openLayer(j);
-    const src = await (opened.get(layer.index) as Promise<Readable>);
-    opened.delete(layer.index);
-    await walkOneLayer(layer, image.layers.length, src, dispatcher, stats, opts);
-  }
-  for (const p of opened.values())
-    p.then(
-      (s) => s.destroy(),
-      () => {},
+  // Layer i writes to logs[i] until every layer below it is done and applied.
+  const logs = layers.map(() => new LayerLog());
+  const finished = layers.map(() => false);
+  let applied = 0; // layers [0, applied) are done and applied
+  let startWaiters: (() => void)[] = [];
+  const advance = () => {
+    while (applied < layers.length && finished[applied]) {
+      applied++;
+      if (applied < layers.length) logs[applied].goLive(results);
+    }
+    for (const w of startWaiters.splice(0)) w();
+  };
+  if (layers.length > 0) logs[0].goLive(results);
+  let next = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (failure === undefined && next < layers.length) {
+      const i = next++;
+      // At most `parallel` layers not yet applied: bounds the logs kept in memory.
+      while (i >= applied + parallel && failure === undefined)
+        await new Promise<void>((r) => startWaiters.push(r));
+      if (failure !== undefined) return;
+      for (let j = i; j < i + ahead; j++) openLayer(j);
+      const src = await (opened.get(i) as Promise<Readable>);
+      opened.delete(i);
+      await walkOneLayer(layers[i], layers.length, src, dispatcher, logs[i], stats, opts);
+      finished[i] = true;
+      advance();
+    }
+  };
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(parallel, layers.length) }, () =>
+        worker().catch((err) => {
+          failure ??= err;
+          const waiting = startWaiters;
+          startWaiters = [];
+          for (const w of waiting) w();
+          throw err;
+        }),
+      ),
     );
+  } finally {
+    for (const p of opened.values())
+      p.then(
+        (s) => s.destroy(),
+        () => {},
+      );
+  }
   return { found: results.all(), stats };
 }
 
@@ -533,6 +650,7 @@ async function walkOneLayer(
   layerCount: number,
   src: Readable,
   dispatcher: Dispatcher,
+  log: LayerLog,
   stats: WalkStats,
   opts: WalkOptions,
 ): Promise<void> {
@@ -573,7 +691,9 @@ async function walkOneLayer(
           if (info.path.endsWith(".wh..wh..opq")) stats.opaqueDirs++;
           else stats.whiteouts++;
         }
-        return dispatcher.entry(info, layer.index, layer.digest);
+        if (log.full)
+          return log.whenLive().then(() => dispatcher.entry(info, layer.index, layer.digest, log));
+        return dispatcher.entry(info, layer.index, layer.digest, log);
       },
       counters,
     );

@@ -65,8 +65,10 @@ function componentOf(p: Package): Models.Component {
   });
   for (const [k, v] of Object.entries(p.metadata ?? {}))
     props.add(new Models.Property(PROP.meta(k), String(v)));
+  const group = p.type === "maven" ? p.metadata?.groupId : undefined;
   return new Models.Component(Enums.ComponentType.Library, p.name, {
     bomRef: p.purl,
+    group: typeof group === "string" ? group : undefined,
     version: p.version,
     purl: p.purl,
     licenses: licensesOf(p),

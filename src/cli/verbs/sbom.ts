@@ -5,12 +5,17 @@
 import { writeFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { type CatalogResult, catalogImage } from "../../catalog/index.js";
+import { parseSourceRef } from "../../image/source-ref.js";
 import { ImageError } from "../../image/types.js";
 import type { LayerProgress } from "../../image/walk.js";
+import { parseReference } from "../../reference/index.js";
 import { isRegistryError } from "../../registry/index.js";
 import { generateSbom, SBOM_FORMATS, type SbomFormat } from "../../sbom/index.js";
+import { attestImage, predicateTypeFor } from "../../sign/index.js";
 import { OperationalError, UsageError } from "../errors.js";
 import { useColor } from "../report-options.js";
+import { clientFromFlags } from "./resolve.js";
+import { cliError, loadPrivateKey } from "./sign.js";
 
 interface SbomFlags {
   format?: SbomFormat;
@@ -21,6 +26,33 @@ interface SbomFlags {
   color?: boolean;
   caFile?: string;
   insecureRegistry?: string[];
+  attest?: boolean;
+  key?: string;
+  signatureRepo?: string;
+  bundle?: boolean;
+}
+
+/** cosign's predicate type names for the SBOM formats that can be attested. */
+const ATTEST_TYPES: Partial<Record<SbomFormat, string>> = { cyclonedx: "cyclonedx", spdx: "spdxjson" };
+
+/** Check the --attest flags before any work; returns the registry reference to attest. */
+function checkAttestFlags(image: string, flags: SbomFlags, format: SbomFormat): string | undefined {
+  if (!flags.attest) {
+    for (const [flag, set] of [
+      ["--key", flags.key],
+      ["--signature-repo", flags.signatureRepo],
+      ["--bundle", flags.bundle],
+    ] as const)
+      if (set) throw new UsageError(`${flag} is only used with --attest`);
+    return undefined;
+  }
+  if (!flags.key) throw new UsageError("--attest needs --key <cosign.key> to sign the attestation");
+  if (!ATTEST_TYPES[format])
+    throw new UsageError(`--attest attaches a CycloneDX or SPDX SBOM; -f ${format} cannot be attested`);
+  const src = parseSourceRef(image);
+  if (src.kind !== "registry")
+    throw new UsageError(`--attest needs an image in a registry; ${image} is a ${src.kind} source`);
+  return src.ref;
 }
 
 async function progressBar(flags: SbomFlags, format: SbomFormat) {
@@ -30,25 +62,34 @@ async function progressBar(flags: SbomFlags, format: SbomFormat) {
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: " layer {layer}/{layers} |{bar}| {percentage}% {value}/{total} MiB",
+      format: " layers {done}/{layers} |{bar}| {percentage}% {value}/{total} MiB",
       hideCursor: true,
       clearOnComplete: true,
     },
     cliProgress.Presets.shades_classic,
   );
-  let current = -1;
+  // Layers are read two at a time: the bar shows the sum over the layers seen so far.
+  const seen = new Map<number, LayerProgress>();
+  let started = false;
+  const mib = (n: number) => Math.round((n / (1 << 20)) * 10) / 10;
   return {
     update(p: LayerProgress) {
-      const mib = (n: number) => Math.round((n / (1 << 20)) * 10) / 10;
-      if (p.layer !== current) {
-        if (current >= 0) bar.stop();
-        current = p.layer;
-        bar.start(Math.max(mib(p.total), 0.1), 0, { layer: p.layer + 1, layers: p.layers });
+      seen.set(p.layer, p);
+      let bytes = 0;
+      let total = 0;
+      let done = 0;
+      for (const l of seen.values()) {
+        bytes += l.total > 0 ? Math.min(l.bytes, l.total) : l.bytes;
+        total += Math.max(l.total, l.bytes, 0);
+        if (l.done) done++;
       }
-      bar.update(mib(p.total > 0 ? Math.min(p.bytes, p.total) : p.bytes), {
-        layer: p.layer + 1,
-        layers: p.layers,
-      });
+      const payload = { done, layers: p.layers };
+      if (!started) {
+        started = true;
+        bar.start(Math.max(mib(total), 0.1), 0, payload);
+      }
+      bar.setTotal(Math.max(mib(total), 0.1));
+      bar.update(mib(bytes), payload);
     },
     stop: () => bar.stop(),
   };
@@ -81,6 +122,13 @@ export function register(program: Command): void {
       "--insecure-registry <host...>",
       "registries that may be reached over plain http (loopback always may)",
     )
+    .option(
+      "--attest",
+      "also sign the SBOM as an in-toto attestation and attach it to the image (as `portcullis attest`)",
+    )
+    .option("--key <file>", "with --attest: private key, cosign.key (encrypted) or plain PEM")
+    .option("--signature-repo <repo>", "with --attest: store the .att tag in this repository")
+    .option("--bundle", "with --attest: store a sigstore bundle v0.3 referrer instead of the .att tag")
     .option("-q, --quiet", "no progress bar, no summary")
     .option("--no-color", "plain output (also: NO_COLOR=1)")
     .addHelpText(
@@ -88,8 +136,16 @@ export function register(program: Command): void {
       `
 Catalogers: dpkg (var/lib/dpkg/status, status.d), apk (lib/apk/db/installed), npm (node_modules,
 package-lock v1-v3, yarn.lock, pnpm-lock.yaml), Python (dist-info, egg-info, poetry.lock,
-Pipfile.lock), Go binaries (embedded build info). Layers are streamed once and never unpacked;
-files deleted by a later layer (whiteouts) are not reported.
+Pipfile.lock), Go binaries (embedded build info), Java (JAR/WAR/EAR, nested: pom.properties,
+MANIFEST.MF), Ruby (gemspecs, Gemfile.lock), Rust (Cargo.lock, cargo-auditable binaries).
+Layers are streamed once and never unpacked; files deleted by a later layer (whiteouts) are not
+reported.
+
+--attest signs the SBOM (CycloneDX by default, or -f spdx) as an in-toto attestation with
+predicate type cyclonedx / spdxjson and stores it like \`portcullis attest\` (tag sha256-<hex>.att,
+or a sigstore bundle referrer with --bundle), for the manifest digest that was cataloged. The key
+password comes from PORTCULLIS_PASSWORD / COSIGN_PASSWORD or a prompt. Check it with
+\`portcullis verify-attestation --key cosign.pub --type cyclonedx IMAGE\`.
 
 Examples:
   portcullis sbom alpine:3.20                               table on a terminal
@@ -99,12 +155,24 @@ Examples:
   portcullis sbom dir:/mnt/rootfs -f table
   portcullis sbom nginx:1.27 --platform linux/arm64 -f cyclonedx --spec-version 1.5
   portcullis sbom sbom:app.cdx.json -f table                read a saved SBOM back
+  portcullis sbom registry.example.com/app:1.4 --attest --key cosign.key -o app.cdx.json
+  portcullis sbom registry.example.com/app:1.4 -f spdx --attest --key cosign.key --bundle
 
-Exit codes: 0 written, 2 bad usage or an unreadable image/SBOM, 3 registry failure.`,
+Exit codes: 0 written (and attested), 2 bad usage or an unreadable image/SBOM/key, 3 registry failure.`,
     )
     .action(async (image: string, flags: SbomFlags) => {
       const format: SbomFormat =
-        flags.format ?? (process.stdout.isTTY && !flags.output ? "table" : "cyclonedx");
+        flags.format ?? (flags.attest || !process.stdout.isTTY || flags.output ? "cyclonedx" : "table");
+      const attestRef = checkAttestFlags(image, flags, format);
+      // Ask for the key's password (and reject a bad key) before the long read.
+      let privateKey: Awaited<ReturnType<typeof loadPrivateKey>> | undefined;
+      if (attestRef) {
+        try {
+          privateKey = await loadPrivateKey(flags.key as string);
+        } catch (err) {
+          throw cliError(err);
+        }
+      }
       const bar = await progressBar(flags, format);
       let result: CatalogResult;
       try {
@@ -132,6 +200,36 @@ Exit codes: 0 written, 2 bad usage or an unreadable image/SBOM, 3 registry failu
         process.stderr.write(
           `${result.packages.length} packages in ${result.image.reference}${flags.output ? ` → ${flags.output}` : ""}\n`,
         );
+      }
+      if (attestRef && privateKey) {
+        if (!result.image.digest) throw new UsageError(`${image}: no manifest digest to attest`);
+        // Attest exactly the manifest that was read (by digest: a tag that moved meanwhile does not matter).
+        let target: string;
+        try {
+          target = `${parseReference(attestRef).name}@${result.image.digest}`;
+        } catch (err) {
+          throw cliError(err);
+        }
+        const client = clientFromFlags({ caFile: flags.caFile, insecureRegistry: flags.insecureRegistry });
+        try {
+          const stored = await attestImage(client, target, {
+            privateKey,
+            predicateType: predicateTypeFor(ATTEST_TYPES[format] as string) as string,
+            predicate: JSON.parse(text),
+            signatureRepo: flags.signatureRepo,
+            bundle: flags.bundle,
+          });
+          for (const r of stored) {
+            const where = r.stored.tag
+              ? `${r.stored.repository}:${r.stored.tag}`
+              : `${r.stored.repository}@${r.stored.manifestDigest}`;
+            process.stderr.write(`attested ${r.image}@${r.digest} (${r.predicateType}) → ${where}\n`);
+          }
+        } catch (err) {
+          throw cliError(err);
+        } finally {
+          await client.close();
+        }
       }
       process.exitCode = 0;
     });
