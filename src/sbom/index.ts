@@ -28,7 +28,9 @@ function shortLicenses(l: string[]): string {
 export function renderTable(result: CatalogResult, opts: SbomOptions = {}): string {
   const table = new Table({
     head: ["NAME", "VERSION", "TYPE", "LICENSES", "LOCATION"],
-    style: opts.color ? undefined : { head: [], border: [] },
+    style: opts.color ? { compact: true } : { head: [], border: [], compact: true },
+    // No rule between rows: an image has hundreds of packages.
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
   });
   for (const p of result.packages) {
     const loc = p.locations[0];
