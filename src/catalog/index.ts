@@ -28,6 +28,7 @@ import { pipfileLockCataloger } from "./pipfile-lock.js";
 import { pnpmLockCataloger } from "./pnpm-lock.js";
 import { poetryLockCataloger } from "./poetry-lock.js";
 import { pythonMetadataCataloger } from "./python-metadata.js";
+import { rpmCataloger } from "./rpm.js";
 import type { Cataloger, Package } from "./types.js";
 import { yarnLockCataloger } from "./yarn-lock.js";
 
@@ -36,6 +37,7 @@ export type { CatalogContext, Cataloger, Package, PackageLocation, PackageType }
 export const CATALOGERS: Cataloger[] = [
   dpkgCataloger,
   apkCataloger,
+  rpmCataloger,
   npmPackageCataloger,
   npmLockCataloger,
   yarnLockCataloger,
@@ -151,7 +153,9 @@ export async function catalogOpenedImage(image: Image, opts: CatalogOptions = {}
   const packages: Package[] = [];
   for (const c of catalogers) {
     try {
-      packages.push(...c.build(byRequest.get(c.id) ?? [], { os }));
+      const problem = (path: string, message: string) =>
+        errors.push({ path: path.startsWith("/") ? path : `/${path}`, cataloger: c.id, message });
+      packages.push(...c.build(byRequest.get(c.id) ?? [], { os, problem }));
     } catch (err) {
       errors.push({ path: "-", cataloger: c.id, message: (err as Error).message });
     }

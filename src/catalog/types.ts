@@ -38,6 +38,9 @@ export interface Package {
 
 export interface CatalogContext {
   os?: OsInfo;
+  /** Report a problem with one input file (a bad row, an unreadable nested archive); the
+   *  cataloger goes on with the rest. Becomes an error entry of the result. */
+  problem?(path: string, message: string): void;
 }
 
 export interface Cataloger<T = unknown> {
