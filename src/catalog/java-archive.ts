@@ -259,7 +259,13 @@ export function mavenPurl(a: Pick<JavaArtifact, "groupId" | "artifactId" | "vers
   return purl("maven", a.groupId, a.artifactId, a.version);
 }
 
-export const javaArchiveCataloger: Cataloger<JavaArtifact[]> = {
+interface JavaArchiveContents {
+  artifacts: JavaArtifact[];
+  /** Nested archives that could not be read (reported through the build context). */
+  warnings: string[];
+}
+
+export const javaArchiveCataloger: Cataloger<JavaArchiveContents> = {
   id: "java-archive",
   title: "Java archives (JAR, WAR, EAR, nested)",
   docs: "*.jar, *.war, *.ear, *.jpi, *.hpi and archives nested in them: META-INF/maven/**/pom.properties, MANIFEST.MF as fallback",
@@ -270,11 +276,12 @@ export const javaArchiveCataloger: Cataloger<JavaArtifact[]> = {
     const found = catalogJavaArchive(zip, file.path, "", 0, warnings);
     // Nested archives that could not be read do not hide what the others gave.
     if (found.length === 0 && warnings.length > 0) throw new ZipFormatError(warnings.join("; "));
-    return found.length ? found : undefined;
+    return found.length ? { artifacts: found, warnings } : undefined;
   },
-  build: (found) =>
-    found.flatMap((f) =>
-      f.value.map(
+  build: (found, ctx) =>
+    found.flatMap((f) => {
+      for (const w of f.value.warnings) ctx.problem?.(f.path, w);
+      return f.value.artifacts.map(
         (a): Package => ({
           name: a.artifactId,
           version: a.version,
@@ -290,6 +297,6 @@ export const javaArchiveCataloger: Cataloger<JavaArtifact[]> = {
             from: a.from,
           },
         }),
-      ),
-    ),
+      );
+    }),
 };

@@ -208,3 +208,30 @@ test("in an image: path and layer, a deleted jar is gone, a broken jar is a warn
   );
   assert.match(r.errors[0].message, /not a zip archive/);
 });
+
+test("a broken archive nested in a good one is reported while its siblings are listed", {
+  skip: HAVE_JAR ? false : "the JDK's jar tool is not installed",
+}, async () => {
+  const good = jar(
+    join(tmp, "nested-good.jar"),
+    tree("nested-good", { "META-INF/maven/org.good/lib/pom.properties": pom("org.good", "lib", "4.2") }),
+  );
+  const war = jar(
+    join(tmp, "app.war"),
+    tree("war-with-broken", {
+      "WEB-INF/lib/lib-4.2.jar": good,
+      "WEB-INF/lib/broken.jar": Buffer.from("PK\u0003\u0004 not really a zip"),
+    }),
+  );
+  const dir = await writeOciLayout(join(tmp, "layout-nested"), [[{ name: "srv/app.war", content: war }]], {
+    tag: "t",
+  });
+  const r = await catalogImage(`oci:${dir}:t`, { catalogers: ["java-archive"] });
+  assert.deepEqual(
+    r.packages.map((p) => p.purl),
+    ["pkg:maven/org.good/lib@4.2"],
+  );
+  assert.equal(r.errors.length, 1, JSON.stringify(r.errors));
+  assert.equal(r.errors[0].path, "/srv/app.war");
+  assert.match(r.errors[0].message, /WEB-INF\/lib\/broken\.jar/);
+});
