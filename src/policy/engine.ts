@@ -25,6 +25,11 @@ export interface EvaluationContext {
   namespace?: string;
   /** Labels of the object's namespace (from a Namespace object, the AdmissionReview or a map). */
   namespaceLabels?: Record<string, string>;
+  /**
+   * The namespace was already selected by spec.namespaceSelector elsewhere (the webhook, whose
+   * API server applies the selector, when the labels are unknown here): skip the selector.
+   */
+  namespaceSelectorApplied?: boolean;
   /** The day used for exception expiry (default: now). */
   now?: Date;
   /** Look-up results by image text as written. */
@@ -98,10 +103,12 @@ export function namespaceGoverned(
   policy: ImagePolicy,
   namespace: string,
   labels: Record<string, string> = {},
+  opts: { selectorApplied?: boolean } = {},
 ): { governed: boolean; reason?: string } {
   if (policy.spec.exemptions?.namespaces?.includes(namespace)) {
     return { governed: false, reason: `namespace ${namespace} is exempt` };
   }
+  if (opts.selectorApplied) return { governed: true };
   const all = { "kubernetes.io/metadata.name": namespace, ...labels };
   if (!matchesSelector(policy.spec.namespaceSelector, all)) {
     return { governed: false, reason: `namespace ${namespace} is not selected by spec.namespaceSelector` };
@@ -121,7 +128,9 @@ export function evaluatePolicy(
   if (!isWorkloadKind(obj.kind)) {
     return { ...base, applies: false, allowed: true, reason: `kind ${String(obj.kind)} runs no containers` };
   }
-  const gov = namespaceGoverned(policy, namespace, ctx.namespaceLabels);
+  const gov = namespaceGoverned(policy, namespace, ctx.namespaceLabels, {
+    selectorApplied: ctx.namespaceSelectorApplied,
+  });
   if (!gov.governed) return { ...base, applies: false, allowed: true, reason: gov.reason };
   const pod = podView(obj);
   if (!pod) return { ...base, applies: false, allowed: true, reason: `${id.kind} has no pod spec` };

@@ -13,6 +13,7 @@
 import { parseReference, type Reference } from "../reference/index.js";
 import { RegistryClient, type RegistryClientOptions } from "../registry/index.js";
 import type { ImageStore } from "../sign/image-signing.js";
+import { ruleMode } from "./engine.js";
 import { describeKeySource, KeySourceError, loadKeySource, type PolicyKey } from "./keys.js";
 import { policyBaseDir } from "./load.js";
 import { matchAny } from "./patterns.js";
@@ -64,6 +65,22 @@ export function withDeadline<T>(p: Promise<T>, signal: AbortSignal | undefined, 
       },
     );
   });
+}
+
+const NOT_LOOKED_UP =
+  "not looked up: its registry is not allowed by spec.rules.allowedRegistries (Portcullis contacts only allowed registries)";
+
+/**
+ * Whether an image is outside an enforced allow-list, so denied whatever a look-up says. Such
+ * images are never looked up: the registry is named by whoever writes the pod, and contacting
+ * it would let anyone point the webhook at any host (requests to internal addresses, hostile
+ * answers) for an image that is refused anyway.
+ */
+export function outsideEnforcedRegistries(policy: ImagePolicy, ref: Reference): boolean {
+  const allowed = policy.spec.rules?.allowedRegistries;
+  if (!allowed || policy.spec.namespaceModeLabel) return false;
+  if (ruleMode(policy, "allowedRegistries") !== "enforce") return false;
+  return !matchAny(allowed.patterns, ref.name);
 }
 
 export class ImageInspector {
@@ -179,6 +196,10 @@ export class ImageInspector {
       return {};
     }
     const facts: ImageFacts = {};
+    if (outsideEnforcedRegistries(policy, ref)) {
+      facts.digestError = NOT_LOOKED_UP;
+      return facts;
+    }
     try {
       facts.digest = await this.resolveDigest(ref, policy.spec.mutation?.platform, signal);
     } catch (err) {

@@ -121,7 +121,7 @@ function readSecret(
     }
   }
   throw new KeySourceError(
-    `${shown} not found (Secrets are read from files, not from a cluster; looked for ${looked.join(", ")}; set PORTCULLIS_SECRETS_DIR to the folder where the Secret is mounted)`,
+    `${shown} not found (Secrets are read from files, not from a cluster; looked for ${looked.join(", ")}; pass --secrets-dir or set PORTCULLIS_SECRETS_DIR to the folder where the Secret is mounted)`,
   );
 }
 

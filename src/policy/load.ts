@@ -44,7 +44,10 @@ export class PolicyError extends Error {
     readonly file: string,
     readonly problems: PolicyProblem[],
   ) {
-    super(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join("\n"));
+    // Line 0 means the problem is with the file as a whole (e.g. it cannot be read).
+    super(
+      problems.map((p) => `${p.file}${p.line > 0 ? `:${p.line}:${p.column}` : ""}: ${p.message}`).join("\n"),
+    );
   }
 }
 
@@ -65,7 +68,15 @@ export function loadPolicyFile(file: string): LoadedPolicy {
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory, expected a YAML file"
+          : code === "EACCES"
+            ? "permission denied"
+            : (err as Error).message;
     throw new PolicyError(file, [{ file, line: 0, column: 0, message: `cannot read policy file: ${why}` }]);
   }
   return parsePolicy(text, file, dirname(resolve(file)));
@@ -179,6 +190,8 @@ function describe(e: ErrorObject): string {
     case "const":
       return `${where}: expected ${JSON.stringify(p.allowedValue)}`;
     case "type":
+      if (!e.instancePath)
+        return "expected an ImagePolicy: a YAML mapping with apiVersion: portcullis.dev/v1alpha1 and kind: ImagePolicy";
       return `${where}: expected ${p.type}`;
     case "format":
       return `${where}: expected a ${p.format}${p.format === "date" ? " (YYYY-MM-DD)" : ""}`;

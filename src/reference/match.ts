@@ -15,6 +15,13 @@ import { splitDockerDomain } from "./normalize.js";
 import { parseReference } from "./parse.js";
 import type { Reference } from "./reference.js";
 
+/**
+ * Other names of Docker Hub that pull from it: `index.docker.io` is folded by the parser, but
+ * `registry-1.docker.io` (its API host) is a valid registry name that reaches the same
+ * repositories, so a `docker.io/...` key scope or allow-list must see it as docker.io.
+ */
+const DOCKER_HUB_HOSTS = new Set(["index.docker.io", "registry-1.docker.io"]);
+
 const cache = new Map<string, RegExp>();
 
 /** Compile a glob; `doubleStar` lets `**` cross '/' (Go's path.Match has no such thing). */
@@ -80,12 +87,13 @@ export function familiarMatch(pattern: string, ref: Reference): boolean {
  */
 export function normalizeImagePattern(pattern: string): string {
   const p = pattern.trim();
+  const host = (h: string) => (DOCKER_HUB_HOSTS.has(h.toLowerCase()) ? "docker.io" : h.toLowerCase());
   if (!p.includes("/")) {
-    if (/[.:[]/.test(p) || p === "localhost") return `${p.toLowerCase()}/**`;
+    if (/[.:[]/.test(p) || p === "localhost") return `${host(p)}/**`;
     if (p === "*" || p === "**") return "**";
   }
   const { domain, remainder } = splitDockerDomain(p);
-  return `${domain.toLowerCase()}/${remainder}`;
+  return `${host(domain)}/${remainder}`;
 }
 
 const segmentCache = new Map<string, RegExp>();
@@ -119,7 +127,9 @@ function compileImagePattern(pattern: string): RegExp {
 /** Does a repository name (`domain/path`, any case of host) match the pattern? */
 export function matchImageName(pattern: string, name: string): boolean {
   const slash = name.indexOf("/");
-  const normalised = slash > 0 ? name.slice(0, slash).toLowerCase() + name.slice(slash) : name;
+  let host = slash > 0 ? name.slice(0, slash).toLowerCase() : "";
+  if (DOCKER_HUB_HOSTS.has(host)) host = "docker.io";
+  const normalised = slash > 0 ? host + name.slice(slash) : name;
   return compileImagePattern(pattern).test(normalised);
 }
 

@@ -59,8 +59,20 @@ class VerifyingStream extends Transform {
   }
 }
 
-/** Stream a blob; the stream errors with a RegistryError on digest mismatch, truncation or timeout. */
-export async function getBlob(t: Transport, repo: Reference, digest: string): Promise<Readable> {
+function tooLarge(registry: string, what: string, maxBytes: number): RegistryError {
+  return new RegistryError("TOO_LARGE", registry, `${what}: larger than the limit of ${maxBytes} bytes`);
+}
+
+/**
+ * Stream a blob; the stream errors with a RegistryError on digest mismatch, truncation or timeout.
+ * With `maxBytes`, a blob whose Content-Length is larger is refused before reading (TOO_LARGE).
+ */
+export async function getBlob(
+  t: Transport,
+  repo: Reference,
+  digest: string,
+  opts: { maxBytes?: number } = {},
+): Promise<Readable> {
   checkDigestArg(repo.domain, digest);
   const what = `GET blob ${repo.path}@${digest}`;
   const req = {
@@ -77,6 +89,11 @@ export async function getBlob(t: Transport, repo: Reference, digest: string): Pr
     throw t.statusError(req, res);
   }
   const length = res.headers.get("content-length");
+  if (opts.maxBytes !== undefined && length !== null && Number(length) > opts.maxBytes) {
+    res.release();
+    await res.stream.cancel().catch(() => undefined);
+    throw tooLarge(repo.domain, what, opts.maxBytes);
+  }
   const verify = new VerifyingStream(repo.domain, what, digest, length !== null ? Number(length) : undefined);
   // biome-ignore lint/suspicious/noExplicitAny: web stream types differ between undici and node typings
   const source = Readable.fromWeb(res.stream as any);
@@ -113,13 +130,30 @@ export async function getBlob(t: Transport, repo: Reference, digest: string): Pr
   return verify;
 }
 
-/** Read a whole blob into memory, verified; a truncated transfer is retried. */
-export async function getBlobBytes(t: Transport, repo: Reference, digest: string): Promise<Buffer> {
+/**
+ * Read a whole blob into memory, verified; a truncated transfer is retried. With `maxBytes`, a
+ * larger blob is refused (TOO_LARGE) without reading more than the limit, whatever its
+ * descriptor or Content-Length said.
+ */
+export async function getBlobBytes(
+  t: Transport,
+  repo: Reference,
+  digest: string,
+  opts: { maxBytes?: number } = {},
+): Promise<Buffer> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const stream = await getBlob(t, repo, digest);
+      const stream = await getBlob(t, repo, digest, opts);
       const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      let size = 0;
+      for await (const chunk of stream) {
+        size += (chunk as Buffer).length;
+        if (opts.maxBytes !== undefined && size > opts.maxBytes) {
+          stream.destroy();
+          throw tooLarge(repo.domain, `GET blob ${repo.path}@${digest}`, opts.maxBytes);
+        }
+        chunks.push(chunk as Buffer);
+      }
       return Buffer.concat(chunks);
     } catch (err) {
       if (err instanceof RegistryError && err.code === "TRUNCATED" && attempt < t.retries) {

@@ -69,8 +69,8 @@ export class RegistryClient {
     return getBlob(this.transport, RegistryClient.ref(repo), digest);
   }
 
-  getBlobBytes(repo: Reference | string, digest: string): Promise<Buffer> {
-    return getBlobBytes(this.transport, RegistryClient.ref(repo), digest);
+  getBlobBytes(repo: Reference | string, digest: string, opts: { maxBytes?: number } = {}): Promise<Buffer> {
+    return getBlobBytes(this.transport, RegistryClient.ref(repo), digest, opts);
   }
 
   blobExists(repo: Reference | string, digest: string): Promise<boolean> {

@@ -31,6 +31,8 @@ export type RegistryErrorCode =
   | "CREDENTIALS"
   /** The manifest list has no entry for the requested platform. */
   | "PLATFORM_NOT_FOUND"
+  /** A body is larger than the caller's limit (e.g. an attacker-sized signature payload). */
+  | "TOO_LARGE"
   /** Any other unexpected HTTP status. */
   | "HTTP";
 

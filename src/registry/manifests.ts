@@ -50,6 +50,9 @@ function describe(ref: Reference, target: string): string {
   return `${ref.path}${target.includes(":") ? "@" : ":"}${target}`;
 }
 
+/** Largest manifest read (OCI image spec: registries and clients SHOULD allow at least 4 MiB; containerd reads no more). */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
 export async function getManifest(
   t: Transport,
   ref: Reference,
@@ -64,6 +67,7 @@ export async function getManifest(
     path: `/v2/${ref.path}/manifests/${target}`,
     headers: { accept: (opts.accept ?? MANIFEST_ACCEPT).join(", ") },
     what,
+    maxBodyBytes: MAX_MANIFEST_BYTES,
   };
   const res = await t.request(req);
   if (res.status !== 200) throw t.statusError(req, res);

@@ -60,6 +60,44 @@ export interface RegistryRequest {
   stream?: boolean;
   /** Do not retry connection resets (used for the https probe of insecure registries). */
   noRetry?: boolean;
+  /**
+   * Largest body read into memory (default MAX_BODY_BYTES); a larger one fails with TOO_LARGE
+   * instead of exhausting memory (a registry is named by whoever writes the pod).
+   */
+  maxBodyBytes?: number;
+}
+
+/** Default cap on a body read into memory (manifests ask for less, blobs stream). */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Cap on a token server's answer. */
+export const MAX_TOKEN_BYTES = 1024 * 1024;
+
+/** Read a response body into memory, refusing more than `max` bytes (TOO_LARGE). */
+async function readBounded(
+  res: Awaited<ReturnType<typeof fetch>>,
+  max: number,
+  registry: string,
+  what: string,
+): Promise<Buffer> {
+  const tooLarge = () =>
+    new RegistryError("TOO_LARGE", registry, `${what}: the answer is larger than the limit of ${max} bytes`);
+  const declared = Number(res.headers.get("content-length") ?? Number.NaN);
+  if (declared > max) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += chunk.length;
+    if (size > max) {
+      await res.body.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
 }
 
 export interface RegistryResponse {
@@ -362,7 +400,7 @@ export class Transport {
       }
       break;
     }
-    const text = await res.text();
+    const text = (await readBounded(res, MAX_TOKEN_BYTES, req.registry, what)).toString("utf8");
     if (res.status === 401 || res.status === 403) {
       const who = cred ? `the credentials from ${cred.source ?? "the credential store"}` : "anonymous access";
       throw new RegistryError(
@@ -482,7 +520,10 @@ export class Transport {
         }
         let body: Buffer;
         try {
-          body = req.method === "HEAD" ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
+          body =
+            req.method === "HEAD"
+              ? Buffer.alloc(0)
+              : await readBounded(res, req.maxBodyBytes ?? MAX_BODY_BYTES, req.registry, req.what);
         } catch (err) {
           const f = classifyNetworkError(err);
           if (f.kind === "reset" && attempt < this.retries) throw new RetrySignal(undefined);

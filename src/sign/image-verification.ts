@@ -83,7 +83,8 @@ async function verifyOne(
     );
   }
 
-  const { artifacts, viaFallback } = await readReferrers(store, repo, img.digest);
+  const { artifacts, viaFallback, unreadable } = await readReferrers(store, repo, img.digest);
+  verdicts.push(...unreadableVerdicts(unreadable));
   looked.push(
     `referrers of ${img.digest} (${viaFallback ? "fallback tag, no referrers API" : "referrers API"}): ${artifacts.length}`,
   );

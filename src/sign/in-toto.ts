@@ -4,6 +4,7 @@
  * parsing one back. Signing the statement is DSSE's job (./dsse.ts).
  */
 import { SignatureFormatError } from "./errors.js";
+import { ambiguity } from "./strict-json.js";
 
 export const IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 export const STATEMENT_V1 = "https://in-toto.io/Statement/v1";
@@ -77,6 +78,11 @@ export function parseStatement(bytes: Uint8Array): InTotoStatement {
     );
   if (!Array.isArray(s.subject) || typeof s.predicateType !== "string")
     throw new SignatureFormatError("PAYLOAD_BAD_SHAPE", "in-toto statement lacks subject or predicateType");
+  const ambiguous = ambiguity([
+    ["statement", s],
+    ...s.subject.map((sub, i): [string, unknown] => [`statement subject ${i + 1}`, sub]),
+  ]);
+  if (ambiguous) throw new SignatureFormatError("PAYLOAD_BAD_SHAPE", ambiguous);
   return s as InTotoStatement;
 }
 

@@ -27,6 +27,24 @@ export const COSIGN_SIG_ARTIFACT_TYPE = "application/vnd.dev.cosign.artifact.sig
 export const BUNDLE_CONTENT_ANNOTATION = "dev.sigstore.bundle.content";
 export const BUNDLE_PREDICATE_ANNOTATION = "dev.sigstore.bundle.predicateType";
 
+/**
+ * Bounds on what is read back: whoever can push to a repository writes its `.sig`/`.att`
+ * manifests, so the number of layers and the size of each payload are attacker-chosen. As
+ * cosign does (at most 1000 layers), refuse beyond these instead of fetching everything.
+ */
+export const READ_LIMITS = {
+  /** Layers read from one signature/attestation manifest. */
+  maxLayers: 1000,
+  /** Referrer manifests read for one digest. */
+  maxReferrers: 1000,
+  /** One simple-signing payload (`.sig` layers are a few hundred bytes). */
+  maxSignatureBytes: 4 * 1024 * 1024,
+  /** One attestation envelope or bundle (may hold an SBOM). */
+  maxAttestationBytes: 64 * 1024 * 1024,
+  /** All payloads of one manifest together. */
+  maxTotalBytes: 128 * 1024 * 1024,
+};
+
 /** The registry operations the layouts need (RegistryClient provides them). */
 export type ArtifactStore = Pick<
   RegistryClient,
@@ -159,7 +177,11 @@ export async function readTagLayers(
   const tag = digestTag(imageDigest, suffix);
   const manifest = await getManifestIfAny(store, repo, tag);
   if (!manifest) return { layers: [], unreadable: [], found: false };
-  return { ...(await readLayers(store, repo, manifest.json, `${repo.name}:${tag}`)), found: true };
+  const maxLayerBytes = suffix === "sig" ? READ_LIMITS.maxSignatureBytes : READ_LIMITS.maxAttestationBytes;
+  return {
+    ...(await readLayers(store, repo, manifest.json, `${repo.name}:${tag}`, maxLayerBytes)),
+    found: true,
+  };
 }
 
 async function readLayers(
@@ -167,18 +189,35 @@ async function readLayers(
   repo: Reference,
   manifest: Json,
   where: string,
+  maxLayerBytes = READ_LIMITS.maxAttestationBytes,
 ): Promise<{ layers: SignatureLayer[]; unreadable: UnreadableLayer[] }> {
   const layers: SignatureLayer[] = [];
   const unreadable: UnreadableLayer[] = [];
-  const descs: Descriptor[] = Array.isArray(manifest?.layers) ? manifest.layers : [];
+  const all: Descriptor[] = Array.isArray(manifest?.layers) ? manifest.layers : [];
+  const descs = all.slice(0, READ_LIMITS.maxLayers);
+  if (all.length > descs.length)
+    unreadable.push({
+      source: where,
+      error: `too many layers: ${all.length}, only the first ${READ_LIMITS.maxLayers} are read`,
+    });
+  let total = 0;
   for (const [i, d] of descs.entries()) {
     const source = `${where} layer ${i + 1}`;
     if (typeof d?.digest !== "string" || typeof d.mediaType !== "string") {
       unreadable.push({ source, error: "layer descriptor lacks digest or mediaType" });
       continue;
     }
+    const limit = Math.min(maxLayerBytes, READ_LIMITS.maxTotalBytes - total);
+    if (typeof d.size === "number" && d.size > limit) {
+      unreadable.push({
+        source,
+        error: `payload blob is larger than the limit of ${limit} bytes (${d.size})`,
+      });
+      continue;
+    }
     try {
-      const payload = await store.getBlobBytes(repo, d.digest);
+      const payload = await store.getBlobBytes(repo, d.digest, { maxBytes: limit });
+      total += payload.length;
       layers.push({
         source,
         mediaType: d.mediaType,
@@ -190,6 +229,8 @@ async function readLayers(
       if (isRegistryError(err) && err.code === "DIGEST_MISMATCH")
         unreadable.push({ source, error: `signature layer blob digest mismatch: ${err.message}` });
       else if (isNotFound(err)) unreadable.push({ source, error: `payload blob ${d.digest} not found` });
+      else if (isRegistryError(err) && err.code === "TOO_LARGE")
+        unreadable.push({ source, error: `payload blob is larger than the limit of ${limit} bytes` });
       else throw err;
     }
   }
@@ -230,9 +271,17 @@ export async function readReferrers(
   repo: Reference,
   digest: string,
   artifactTypes?: string[],
-): Promise<{ artifacts: ReferrerArtifact[]; viaFallback: boolean }> {
-  const { descriptors, viaFallback } = await listReferrers(store, repo, digest);
+): Promise<{ artifacts: ReferrerArtifact[]; viaFallback: boolean; unreadable: UnreadableLayer[] }> {
+  const listed = await listReferrers(store, repo, digest);
+  const { viaFallback } = listed;
+  const descriptors = listed.descriptors.slice(0, READ_LIMITS.maxReferrers);
   const artifacts: ReferrerArtifact[] = [];
+  const unreadable: UnreadableLayer[] = [];
+  if (listed.descriptors.length > descriptors.length)
+    unreadable.push({
+      source: `${repo.name} referrers of ${digest}`,
+      error: `too many referrers: ${listed.descriptors.length}, only the first ${READ_LIMITS.maxReferrers} are read`,
+    });
   for (const d of descriptors) {
     if (typeof d?.digest !== "string") continue;
     const m = await getManifestIfAny(store, repo, d.digest);
@@ -251,7 +300,7 @@ export async function readReferrers(
       unreadable,
     });
   }
-  return { artifacts, viaFallback };
+  return { artifacts, viaFallback, unreadable };
 }
 
 /**

@@ -6,6 +6,7 @@
  * (./verify-policy.ts), not here.
  */
 import { SignatureFormatError } from "./errors.js";
+import { ambiguity } from "./strict-json.js";
 
 export const SIMPLE_SIGNING_MEDIA_TYPE = "application/vnd.dev.cosign.simplesigning.v1+json";
 export const COSIGN_SIGNATURE_TYPE = "cosign container image signature";
@@ -51,6 +52,13 @@ export function parseSimpleSigningPayload(bytes: Uint8Array): SimpleSigningClaim
   if (!isObject(doc) || !isObject(doc.critical))
     throw new SignatureFormatError("PAYLOAD_BAD_SHAPE", "simple-signing payload has no `critical` object");
   const c = doc.critical;
+  const ambiguous = ambiguity([
+    ["payload", doc],
+    ["critical", c],
+    ["critical.identity", c.identity],
+    ["critical.image", c.image],
+  ]);
+  if (ambiguous) throw new SignatureFormatError("PAYLOAD_BAD_SHAPE", ambiguous);
   const ref = isObject(c.identity) ? c.identity["docker-reference"] : undefined;
   const digest = isObject(c.image) ? c.image["docker-manifest-digest"] : undefined;
   if (typeof ref !== "string")

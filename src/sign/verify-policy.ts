@@ -20,7 +20,12 @@ import {
 } from "./certificate-trust.js";
 import { type DsseEnvelope, envelopePayload, verifyEnvelope } from "./dsse.js";
 import { SignatureFormatError } from "./errors.js";
-import { type InTotoStatement, parseStatement, statementCoversDigest } from "./in-toto.js";
+import {
+  IN_TOTO_PAYLOAD_TYPE,
+  type InTotoStatement,
+  parseStatement,
+  statementCoversDigest,
+} from "./in-toto.js";
 import { REKOR_BUNDLE_ANNOTATION, verifyRekorSet } from "./rekor-set.js";
 import { decodeBase64Strict, verifyBytes } from "./signature-algorithm.js";
 import {
@@ -320,6 +325,13 @@ export function verifyEnvelopeFor(
       return refuse(err instanceof Error ? err.message : String(err), { signer });
     }
   }
+  // The signature covers the payload type: only an envelope that says it holds an in-toto
+  // statement is read as one (as cosign does), never another protocol's payload that parses.
+  if (env.payloadType !== IN_TOTO_PAYLOAD_TYPE)
+    return refuse(
+      `DSSE payload type is ${JSON.stringify(env.payloadType)}, expected ${JSON.stringify(IN_TOTO_PAYLOAD_TYPE)} or a simple-signing payload`,
+      { signer },
+    );
   let statement: InTotoStatement;
   try {
     statement = parseStatement(payload);

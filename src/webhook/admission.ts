@@ -98,6 +98,22 @@ export interface ReviewOutcome {
   evaluation?: PolicyEvaluation;
 }
 
+/**
+ * The labels to judge a namespace by. AdmissionReviews carry no namespace labels; when the
+ * webhook has not learnt them (Namespace reviews, --namespace-labels), the policy's
+ * namespaceSelector cannot be evaluated here, and reading the unknown labels as "no labels"
+ * would silently un-select every namespace (fail open). The API server has already applied
+ * the selector (`webhook install` copies it into the webhook configuration), so an unknown
+ * namespace is judged as selected; name exemptions still apply.
+ */
+function namespaceFacts(
+  rt: PolicyRuntime,
+  namespace: string,
+): { labels: Record<string, string> | undefined; selectorApplied: boolean } {
+  const labels = rt.namespaceLabels.get(namespace);
+  return { labels, selectorApplied: labels === undefined };
+}
+
 /** Warnings are shown to kubectl users; the API server truncates long ones, so keep them short. */
 function warning(text: string): string {
   return text.length > 250 ? `${text.slice(0, 247)}...` : text;
@@ -108,12 +124,16 @@ function needsLookups(policy: ImagePolicy): boolean {
   return Boolean(r.signatures || r.attestations || r.vulnerabilities);
 }
 
+/**
+ * The object as the engine must see it. The request's kind and namespace are the authority (the
+ * API server routes and stores by them); the object's own `kind` and `metadata.namespace` are
+ * attacker-written text and must not pick the rules or a namespace exemption.
+ */
 function objectFor(req: AdmissionRequest): Record<string, unknown> {
   const obj = { ...(req.object as Record<string, unknown>) };
-  // The API server fills kind in; make sure the engine sees it even in hand-written reviews.
-  obj.kind ??= req.kind.kind;
+  obj.kind = req.kind.kind;
   const md = isRecord(obj.metadata) ? { ...obj.metadata } : {};
-  if (!md.namespace && req.namespace) md.namespace = req.namespace;
+  if (req.namespace) md.namespace = req.namespace;
   if (!md.name && req.name) md.name = req.name;
   obj.metadata = md;
   return obj;
@@ -131,10 +151,25 @@ export async function validateReview(
     decision: "skipped",
     note,
   });
-  if (req.kind.kind === "Namespace" && isRecord(req.object)) {
-    const md = (req.object.metadata ?? {}) as { name?: string; labels?: Record<string, string> };
-    if (md.name && req.operation !== "DELETE" && !req.dryRun)
-      rt.namespaceLabels.set(md.name, { ...(md.labels ?? {}) });
+  if (req.kind.kind === "Namespace") {
+    // Labels learnt here can only soften the policy (un-select, cap the mode), and a reviewed
+    // write may still fail after admission. A CREATE of a name already known fails for sure
+    // (AlreadyExists): it must not replace the real labels. A DELETE forgets them (unknown is
+    // judged strictly), so a namespace created again later is learnt afresh.
+    const md = (isRecord(req.object) ? (req.object.metadata ?? {}) : {}) as {
+      name?: string;
+      labels?: Record<string, string>;
+    };
+    const name = md.name ?? req.name;
+    if (!name || req.dryRun) return skip("namespace review (dry run or unnamed)");
+    if (req.operation === "DELETE") {
+      rt.namespaceLabels.delete(name);
+      return skip("namespace labels forgotten");
+    }
+    if (req.operation === "CREATE" && rt.namespaceLabels.has(name))
+      return skip(`namespace ${name} exists already: its labels are kept`);
+    if (isRecord(req.object) && (req.operation === "CREATE" || req.operation === "UPDATE"))
+      rt.namespaceLabels.set(name, { ...(md.labels ?? {}) });
     return skip("namespace labels noted");
   }
   if (req.operation !== "CREATE" && req.operation !== "UPDATE")
@@ -144,20 +179,22 @@ export async function validateReview(
     return skip(`subresource ${req.subResource} not checked`);
   const obj = objectFor(req);
   const namespace = req.namespace ?? "default";
-  const labels = rt.namespaceLabels.get(namespace);
+  const policy = rt.policy;
+  const { labels, selectorApplied } = namespaceFacts(rt, namespace);
   let facts: Awaited<ReturnType<ImageInspector["gather"]>> | undefined;
-  if (needsLookups(rt.policy) && namespaceGoverned(rt.policy, namespace, labels).governed) {
+  if (needsLookups(policy) && namespaceGoverned(policy, namespace, labels, { selectorApplied }).governed) {
     const pod = podView(obj);
     if (pod)
       facts = await rt.inspector.gather(
-        rt.policy,
+        policy,
         pod.containers.map((c) => c.image),
         signal,
       );
   }
-  const e = evaluatePolicy(rt.policy, obj, {
+  const e = evaluatePolicy(policy, obj, {
     namespace,
     namespaceLabels: labels,
+    namespaceSelectorApplied: selectorApplied,
     facts,
     lookups: true,
     now: rt.now?.(),
@@ -196,9 +233,11 @@ export async function mutateReview(
   }
   const obj = objectFor(req);
   const namespace = req.namespace ?? "default";
-  const gov = namespaceGoverned(rt.policy, namespace, rt.namespaceLabels.get(namespace));
+  const policy = rt.policy;
+  const { labels, selectorApplied } = namespaceFacts(rt, namespace);
+  const gov = namespaceGoverned(policy, namespace, labels, { selectorApplied });
   if (!gov.governed) return { response: { ...base, allowed: true }, decision: "skipped", note: gov.reason };
-  const { ops, warnings } = await computePatch(rt.policy, obj, rt.inspector, signal);
+  const { ops, warnings } = await computePatch(policy, obj, rt.inspector, signal);
   const response: AdmissionResponse = { ...base, allowed: true };
   if (ops.length) {
     response.patchType = "JSONPatch";
@@ -246,13 +285,14 @@ export async function imageReview(
       ...(audit?.length ? { auditAnnotations: { "portcullis.dev/audit": audit.join("; ") } } : {}),
     },
   });
-  const labels = rt.namespaceLabels.get(namespace);
-  if (!namespaceGoverned(rt.policy, namespace, labels).governed) return out(true);
-  const facts = needsLookups(rt.policy) ? await rt.inspector.gather(rt.policy, images, signal) : undefined;
+  const policy = rt.policy;
+  const { labels, selectorApplied } = namespaceFacts(rt, namespace);
+  if (!namespaceGoverned(policy, namespace, labels, { selectorApplied }).governed) return out(true);
+  const facts = needsLookups(policy) ? await rt.inspector.gather(policy, images, signal) : undefined;
   const problems: string[] = [];
   const audit: string[] = [];
   images.forEach((image, i) => {
-    const e = evaluateImage(rt.policy, image, `container ${i}`, {
+    const e = evaluateImage(policy, image, `container ${i}`, {
       namespaceLabels: labels,
       facts,
       lookups: true,

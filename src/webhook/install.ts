@@ -70,7 +70,22 @@ export function installManifests(opts: InstallOptions): string {
       scope: "Namespaced",
     },
   ];
-  const webhook = (name: string, path: string, failurePolicy: "Fail" | "Ignore") => ({
+  // `kubectl debug` adds containers through the pods/ephemeralcontainers subresource, which a
+  // rule for "pods" does not cover: validation must see it, or any image runs that way.
+  const validateRules = [
+    {
+      ...rules[0],
+      operations: ["CREATE", "UPDATE"],
+      resources: [...rules[0].resources, "pods/ephemeralcontainers"],
+    },
+    ...rules.slice(1),
+  ];
+  const webhook = (
+    name: string,
+    path: string,
+    failurePolicy: "Fail" | "Ignore",
+    webhookRules: typeof rules = rules,
+  ) => ({
     name,
     admissionReviewVersions: ["v1"],
     sideEffects: "None",
@@ -79,7 +94,7 @@ export function installManifests(opts: InstallOptions): string {
     matchPolicy: "Equivalent",
     namespaceSelector: selector,
     clientConfig: { service: { name: NAME, namespace: ns, path, port: 443 }, caBundle: b64(tls.caCert) },
-    rules,
+    rules: webhookRules,
   });
 
   const docs: Record<string, unknown>[] = [
@@ -220,7 +235,7 @@ export function installManifests(opts: InstallOptions): string {
       apiVersion: "admissionregistration.k8s.io/v1",
       kind: "ValidatingWebhookConfiguration",
       metadata: { name: NAME, labels },
-      webhooks: [webhook("validate.portcullis.dev", "/validate", "Fail")],
+      webhooks: [webhook("validate.portcullis.dev", "/validate", "Fail", validateRules)],
     },
   ];
   const header = `# Portcullis admission webhook ${VERSION}: apply with kubectl apply -f -\n# The Secret holds a generated TLS key; the webhooks' caBundle trusts its CA.\n`;

@@ -6,7 +6,7 @@
  * add a warning: mutation fails open, validation decides (requireDigest).
  */
 
-import type { ImageInspector } from "../policy/inspector.js";
+import { type ImageInspector, outsideEnforcedRegistries } from "../policy/inspector.js";
 import { matchAny } from "../policy/patterns.js";
 import type { ImagePolicy } from "../policy/types.js";
 import { podView } from "../policy/workload.js";
@@ -43,7 +43,8 @@ export async function computePatch(
         return; // validation reports it
       }
       if (matchAny(policy.spec.exemptions?.images, ref.name)) return;
-      if (m.pinDigests && !ref.digest) {
+      // Never contact a registry the policy refuses anyway (validation denies the image).
+      if (m.pinDigests && !ref.digest && !outsideEnforcedRegistries(policy, ref)) {
         try {
           const digest = await inspector.resolveDigest(ref, m.platform, signal);
           ops.push({ op: "replace", path: pointer([...c.path, "image"]), value: `${c.image}@${digest}` });
