@@ -57,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { runVerb } = await import("./run-verb.js");
-  return runVerb(verb, first === "help" ? [verbName as string, "--help", ...argv.slice(2)] : argv);
+  return runVerb(verb, first === "help" ? [verbName as string, ...argv.slice(2), "--help"] : argv);
 }
 
 main(process.argv.slice(2)).then(

@@ -2,11 +2,11 @@
  * The common report flags (-f, -o, --fail-on, -q, --no-color) and writing a report with them.
  * Every verb that reports findings uses these, so the flags mean the same everywhere.
  */
-import { writeFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { exitCodeFor, isSeverity, type Report, type Severity } from "../report/finding.js";
 import { REPORT_FORMATS, type ReportFormat, renderReport } from "../report/index.js";
 import { UsageError } from "./errors.js";
+import { writeOutputFile } from "./files.js";
 
 export interface ReportFlags {
   format?: string;
@@ -56,7 +56,7 @@ export function emitReport(report: Report, flags: ReportFlags): number {
     throw new UsageError(`--fail-on: unknown severity '${failOn}'`);
   const format = resolveFormat(flags);
   const text = renderReport(report, format, { color: useColor(flags), quiet: flags.quiet ?? false });
-  if (flags.output) writeFileSync(flags.output, text);
+  if (flags.output) writeOutputFile(flags.output, text);
   else process.stdout.write(text);
   if (format !== "table" || flags.output) {
     // Input errors always reach stderr too, so a JSON consumer's log still shows them.

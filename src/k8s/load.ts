@@ -1,12 +1,14 @@
 /**
  * Reading manifest inputs: files, directories (recursively: *.yaml, *.yml, *.json, skipping
  * hidden files and folders) and `-` for standard input. Every input that cannot be read or
- * parsed becomes an InputError naming the file (and line:column for YAML syntax errors); the
- * other inputs and the other documents of the same file are still returned.
+ * parsed becomes an InputError naming the file (and line:column for YAML syntax errors); so does
+ * a file that is not UTF-8 text and an empty standard input. The other inputs and the other
+ * documents of the same file are still returned.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { InputError } from "../report/finding.js";
+import { decodeInputText } from "../report/input-text.js";
 import { type ManifestSource, parseManifestText } from "./source.js";
 
 export const STDIN_NAME = "<stdin>";
@@ -85,9 +87,27 @@ export function loadManifests(inputs: readonly string[], opts: LoadOptions = {})
         if (stdinRead) continue; // `-` given twice: stdin can only be read once
         stdinRead = true;
         name = STDIN_NAME;
-        text = opts.readStdin ? opts.readStdin() : readFileSync(0, "utf8");
+        if (opts.readStdin) text = opts.readStdin();
+        else {
+          const decoded = decodeInputText(readFileSync(0), name);
+          if (decoded.error) {
+            errors.push(decoded.error);
+            continue;
+          }
+          text = decoded.text;
+        }
+        // `helm template … | portcullis lint k8s -` where helm failed: not a clean result.
+        if (text.trim() === "") {
+          errors.push({ file: name, message: "standard input is empty; expected Kubernetes manifests" });
+          continue;
+        }
       } else {
-        text = readFileSync(file, "utf8");
+        const decoded = decodeInputText(readFileSync(file), file);
+        if (decoded.error) {
+          errors.push(decoded.error);
+          continue;
+        }
+        text = decoded.text;
       }
     } catch (err) {
       errors.push({ file: name, message: describeFsError(err) });

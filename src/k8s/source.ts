@@ -70,6 +70,9 @@ export function parseManifestText(text: string, file: string): ManifestSource {
   let index = 0;
   const errorAt = (offset: number, message: string) => {
     const pos = lineCounter.linePos(offset);
+    // Nested unclosed flow collections report the same error once per level: keep one.
+    if (source.errors.some((e) => e.line === pos.line && e.column === pos.col && e.message === message))
+      return;
     source.errors.push({ file, line: pos.line, column: pos.col, message });
   };
   const take = (doc: Document.Parsed) => {
@@ -86,6 +89,18 @@ export function parseManifestText(text: string, file: string): ManifestSource {
     try {
       const conv = new Converter(doc);
       const value = conv.convert(contents, 0);
+      if (value === null) return; // `~` or `null`: an empty document
+      if (typeof value !== "object") {
+        // A Dockerfile or a shell script parses as one YAML string: say so rather than skip it.
+        // (Top-level lists, e.g. Ansible playbooks found in a folder, are skipped like other
+        // YAML that is not a Kubernetes object.)
+        const dockerfile = typeof value === "string" && /^(FROM|ARG)\s/i.test(value);
+        errorAt(
+          contents.range?.[0] ?? 0,
+          `document ${i + 1} is a ${typeof value === "string" ? "string" : "scalar"}, not a Kubernetes object (a mapping with apiVersion and kind)${dockerfile ? "; it looks like a Dockerfile (portcullis lint dockerfile)" : ""}`,
+        );
+        return;
+      }
       source.documents.push({ source, index: i, value, offset: contents.range?.[0] ?? 0 });
     } catch (err) {
       if (!(err instanceof ConversionError)) throw err;

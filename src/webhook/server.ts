@@ -51,6 +51,10 @@ export interface WebhookOptions {
    * 0 = no limit). Metrics count every decision regardless.
    */
   decisionLogsPerSecond?: number;
+  /** Most connections open at once (default 1024): slow or idle clients cannot exhaust memory. */
+  maxConnections?: number;
+  /** Time allowed for a request's headers to arrive (ms, default 10 000). */
+  headersTimeoutMs?: number;
   now?: () => Date;
 }
 
@@ -319,12 +323,21 @@ export async function startWebhook(opts: WebhookOptions): Promise<WebhookServer>
 
   const app = Fastify({
     serverFactory: (handler) => {
-      const server = createHttpsServer({ key: tls.key, cert: tls.cert }, (req, res) => {
-        if (!serveAdmission(req, res)) handler(req, res);
-      });
-      // fastify's defaults for the servers it creates itself.
+      const headersTimeout = opts.headersTimeoutMs ?? 10_000;
+      const server = createHttpsServer(
+        // Node enforces the timeouts below on this interval: keep it finer than they are.
+        { key: tls.key, cert: tls.cert, connectionsCheckingInterval: Math.min(1_000, headersTimeout) },
+        (req, res) => {
+          if (!serveAdmission(req, res)) handler(req, res);
+        },
+      );
+      // Idle keep-alive connections from the API server are reused; slow clients are not: the
+      // headers must arrive within 10 s and a whole request within the deadline plus 20 s
+      // (slowloris), and the number of connections is capped.
       server.keepAliveTimeout = 72_000;
-      server.requestTimeout = 0;
+      server.headersTimeout = headersTimeout;
+      server.requestTimeout = Math.max(30_000, deadlineMs + 20_000);
+      server.maxConnections = opts.maxConnections ?? 1024;
       return server;
     },
     logger: false,

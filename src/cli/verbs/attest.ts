@@ -10,7 +10,7 @@ import { verifyImageAttestations } from "../../sign/image-verification.js";
 import { predicateTypeFor } from "../../sign/in-toto.js";
 import { UsageError } from "../errors.js";
 import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "./resolve.js";
-import { cliError, loadPrivateKey, readTextFile } from "./sign.js";
+import { cliError, loadPrivateKey, readTextFile, textFormatOption } from "./sign.js";
 import { addTrustOptions, policyFromFlags, printVerifications, type TrustFlags } from "./verify.js";
 
 const TYPES_HELP =
@@ -39,12 +39,12 @@ export function register(program: Command): void {
     .description("attach a signed in-toto attestation (SBOM, provenance, vulnerability scan …) to an image")
     .argument("<image>", "image reference; resolved to a digest before attesting")
     .requiredOption("--key <file>", "private key: cosign.key (encrypted) or plain PEM EC/RSA/Ed25519")
-    .requiredOption("--predicate <file>", "the predicate: a JSON file (SBOM, provenance …)")
+    .requiredOption("--predicate <file>", "the predicate: a JSON file (SBOM, provenance …); - reads stdin")
     .option("--type <type>", TYPES_HELP, "custom")
     .option("--signature-repo <repo>", "store the .att tag in this repository instead of the image's")
     .option("--bundle", "store a sigstore bundle v0.3 referrer (cosign v3 layout) instead of the .att tag")
     .option("--recursive", "for a multi-platform index, also attest every platform manifest")
-    .option("-f, --format <format>", "output: text (default) or json", "text");
+    .addOption(textFormatOption());
   addRegistryOptions(attest).addHelpText(
     "after",
     `
@@ -52,6 +52,7 @@ Examples:
   portcullis attest --key cosign.key --predicate sbom.spdx.json --type spdxjson registry.example.com/app:1.4
   portcullis attest --key cosign.key --predicate provenance.json --type slsaprovenance1 app@sha256:…
   portcullis attest --key cosign.key --predicate scan.json --type https://example.com/scan/v1 app:1.4
+  portcullis sbom app:1.4 -f spdx | portcullis attest --key cosign.key --predicate - --type spdxjson app:1.4
 
 Exit codes: 0 attested, 2 bad usage or unreadable key/predicate, 3 registry failure.`,
   );
@@ -59,7 +60,7 @@ Exit codes: 0 attested, 2 bad usage or unreadable key/predicate, 3 registry fail
     const type = predicateType(flags.type) as string;
     let predicate: unknown;
     try {
-      predicate = JSON.parse(readTextFile(flags.predicate, "predicate"));
+      predicate = JSON.parse(readTextFile(flags.predicate, "predicate", { stdin: true }));
     } catch (err) {
       if (err instanceof SyntaxError)
         throw new UsageError(`${flags.predicate}: predicate is not valid JSON: ${err.message}`);

@@ -6,14 +6,28 @@ import type { Command } from "commander";
 import { runCheck } from "../../check/run.js";
 import { ImageInspector } from "../../policy/inspector.js";
 import { loadOptionalModules } from "../../policy/optional-modules.js";
+import type { RegistryClientOptions } from "../../registry/client.js";
 import { OperationalError } from "../errors.js";
+import { requireDirectory } from "../files.js";
 import { addReportOptions, emitReport, type ReportFlags } from "../report-options.js";
 import { requirePolicy } from "./policy.js";
+import { addRegistryOptions, clientFromFlags, parseDuration, type RegistryFlags } from "./resolve.js";
 
-interface CheckFlags extends ReportFlags {
+interface CheckFlags extends ReportFlags, RegistryFlags {
   policy?: string;
   images?: boolean;
-  caFile?: string;
+  secretsDir: string[];
+}
+
+/** The registry options of --images, checked up front (a bad --ca-file is exit 2, not a look-up failure). */
+async function registryOptions(flags: CheckFlags): Promise<RegistryClientOptions> {
+  await clientFromFlags(flags).close();
+  return {
+    ...(flags.caFile ? { caFile: flags.caFile } : {}),
+    ...(flags.insecureRegistry?.length ? { insecureRegistries: flags.insecureRegistry } : {}),
+    ...(flags.pullSecret?.length ? { pullSecretFiles: flags.pullSecret } : {}),
+    ...(flags.timeout ? { timeoutMs: parseDuration(flags.timeout) } : {}),
+  };
 }
 
 export function register(program: Command): void {
@@ -25,24 +39,40 @@ export function register(program: Command): void {
     ])
     .option("--policy <file>", "the ImagePolicy file (required)")
     .option("--images", "look images up: resolve digests, verify signatures/attestations, scans")
-    .option("--ca-file <file>", "extra CA certificates for registries (with --images)");
+    .option(
+      "--secrets-dir <dir>",
+      "folder holding the policy's key Secrets as <namespace>/<name>/<key> or <namespace>/<name>.yaml (repeatable; searched before $PORTCULLIS_SECRETS_DIR)",
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    );
+  addRegistryOptions(cmd);
   addReportOptions(cmd, { failOn: "high" });
   cmd.addHelpText(
     "after",
     `
 Modes map to severities: enforce -> high (fails at the default --fail-on high, as the webhook
 denies), warn -> medium, audit -> low. Waived findings (policy exceptions) are reported as suppressed.
+The registry flags (--ca-file, --insecure-registry, --pull-secret, --timeout) are used with --images.
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad input or policy (the other inputs
+are still checked), 3 image look-ups failed (registry unreachable, auth refused).
 
 Examples:
   portcullis check deploy/ --policy policy.yaml
   portcullis check deploy/ Dockerfile --policy policy.yaml --images -f sarif -o check.sarif
+  portcullis check deploy/ --policy policy.yaml --images --secrets-dir /etc/portcullis/secrets \\
+      --pull-secret regcred.yaml
   kubectl get deploy -A -o yaml | portcullis check - --policy policy.yaml`,
   );
   cmd.action(async (paths: string[], flags: CheckFlags) => {
     const policy = requirePolicy(flags.policy);
+    for (const dir of flags.secretsDir) requireDirectory("--secrets-dir", dir);
     await loadOptionalModules();
     const inspector = flags.images
-      ? new ImageInspector({ registry: flags.caFile ? { caFile: flags.caFile } : {} })
+      ? new ImageInspector({
+          registry: await registryOptions(flags),
+          ...(flags.secretsDir.length ? { secretsDirs: flags.secretsDir } : {}),
+        })
       : undefined;
     try {
       const result = await runCheck({ policy, paths: paths.length ? paths : ["."], inspector });

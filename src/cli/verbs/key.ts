@@ -5,7 +5,7 @@
  * public key of a private key.
  */
 import { createPublicKey } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import {
   encryptPrivateKey,
@@ -16,13 +16,14 @@ import {
 } from "../../sign/key-format.js";
 import { readNewPassword, readPassword } from "../../sign/password.js";
 import { UsageError } from "../errors.js";
+import { writeOutputFile } from "../files.js";
 import { cliError, loadPrivateKey, readTextFile } from "./sign.js";
 
 function writeKeyPair(prefix: string, privatePem: string, publicPem: string, force?: boolean): void {
   for (const f of [`${prefix}.key`, `${prefix}.pub`])
     if (existsSync(f) && !force) throw new UsageError(`${f} exists; remove it or pass --force`);
-  writeFileSync(`${prefix}.key`, privatePem, { mode: 0o600 });
-  writeFileSync(`${prefix}.pub`, publicPem, { mode: 0o600 });
+  writeOutputFile(`${prefix}.key`, privatePem, "key file", 0o600);
+  writeOutputFile(`${prefix}.pub`, publicPem, "key file", 0o600);
 }
 
 export function register(program: Command): void {
@@ -46,7 +47,13 @@ Examples:
     .option("--force", "overwrite existing files")
     .addHelpText(
       "after",
-      "\nThe password comes from PORTCULLIS_PASSWORD or COSIGN_PASSWORD, else it is asked twice on the terminal.",
+      `
+The password comes from PORTCULLIS_PASSWORD or COSIGN_PASSWORD, else it is asked twice on the
+terminal. Both files are created with mode 0600; existing files are kept unless --force.
+
+Examples:
+  portcullis key generate                                    cosign.key + cosign.pub
+  PORTCULLIS_PASSWORD="$(cat pw)" portcullis key generate --output-key-prefix release`,
     )
     .action(async (flags: { outputKeyPrefix: string; force?: boolean }) => {
       try {
@@ -72,6 +79,15 @@ Examples:
     .argument("<file>", "PEM private key (EC PRIVATE KEY, PRIVATE KEY or RSA PRIVATE KEY)")
     .option("--output-key-prefix <prefix>", "file name prefix", "import-cosign")
     .option("--force", "overwrite existing files")
+    .addHelpText(
+      "after",
+      `
+The password of the new key comes from PORTCULLIS_PASSWORD or COSIGN_PASSWORD, else a prompt.
+
+Examples:
+  portcullis key import ec-private.pem                       import-cosign.key + import-cosign.pub
+  portcullis key import rsa.pem --output-key-prefix release --force`,
+    )
     .action(async (file: string, flags: { outputKeyPrefix: string; force?: boolean }) => {
       try {
         const text = readTextFile(file, "key");
@@ -95,6 +111,13 @@ Examples:
     .command("public")
     .description("print the public key (PKIX PEM) of a private key")
     .requiredOption("--key <file>", "cosign.key or plain PEM private key")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  portcullis key public --key cosign.key > cosign.pub
+  PORTCULLIS_PASSWORD=… portcullis key public --key release.key`,
+    )
     .action(async (flags: { key: string }) => {
       try {
         process.stdout.write(publicKeyPem(await loadPrivateKey(flags.key)));

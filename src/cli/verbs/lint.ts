@@ -6,7 +6,18 @@ import { registerLintK8s } from "./lint-k8s.js";
 export function register(program: Command): void {
   const lint = program
     .command("lint")
-    .description("lint Kubernetes manifests and Dockerfiles for image and pod security problems");
+    .description("lint Kubernetes manifests and Dockerfiles for image and pod security problems")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  portcullis lint k8s deploy/ --pss restricted
+  helm template my-release ./chart | portcullis lint k8s -
+  portcullis lint dockerfile Dockerfile -f sarif -o dockerfile.sarif
+  portcullis lint k8s --list-rules
+
+Run 'portcullis lint k8s --help' or 'portcullis lint dockerfile --help' for their flags.`,
+    );
   registerLintK8s(lint);
   registerLintDockerfile(lint);
 }

@@ -4,7 +4,7 @@
  * images (exit 1) without network or writes; `--dry-run` prints a unified diff; `--verify`
  * reports pinned tags that now point elsewhere (drift, exit 1). Files are replaced atomically.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { type Command, Option } from "commander";
 import pc from "picocolors";
@@ -13,6 +13,8 @@ import { isDockerfileName, looksLikeDockerfile } from "../../pin/find-dockerfile
 import type { SourceProblem } from "../../pin/image-site.js";
 import { type PinResult, type PinSource, pinSources } from "../../pin/pinner.js";
 import { unifiedDiff } from "../../pin/unified-diff.js";
+import { decodeInputText } from "../../report/input-text.js";
+import { describeFsError, writeOutputFile } from "../files.js";
 import { useColor } from "../report-options.js";
 import { addRegistryOptions, clientFromFlags, REGISTRY_HELP, type RegistryFlags } from "./resolve.js";
 
@@ -40,16 +42,21 @@ export function collectSources(args: string[]): { sources: PinSource[]; problems
       : YAML_EXT.has(extname(base).toLowerCase())
         ? "yaml"
         : undefined;
-    let text: string;
+    if (!kind && !explicit) return;
+    let bytes: Buffer;
     try {
-      text = readFileSync(file, "utf8");
+      bytes = readFileSync(file);
     } catch (err) {
-      problems.push({
-        file,
-        message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      });
+      problems.push({ file, message: `cannot read: ${describeFsError(err)}` });
       return;
     }
+    // Never rewrite a file that is not UTF-8 text: decoding it would turn its bytes into U+FFFD.
+    const decoded = decodeInputText(bytes, file);
+    if (decoded.error) {
+      problems.push({ ...decoded.error, message: `${decoded.error.message}; left unchanged` });
+      return;
+    }
+    const text = decoded.text;
     if (kind) sources.push({ name: file, text, kind });
     else if (explicit)
       sources.push({ name: file, text, kind: looksLikeDockerfile(text) ? "dockerfile" : "yaml" });
@@ -59,7 +66,7 @@ export function collectSources(args: string[]): { sources: PinSource[]; problems
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
-      problems.push({ file: dir, message: `cannot read directory: ${(err as NodeJS.ErrnoException).code}` });
+      problems.push({ file: dir, message: `cannot read directory: ${describeFsError(err)}` });
       return;
     }
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -71,13 +78,19 @@ export function collectSources(args: string[]): { sources: PinSource[]; problems
   };
   for (const arg of args) {
     if (arg === "-") {
-      let text = "";
+      let bytes: Buffer;
       try {
-        text = readFileSync(0, "utf8");
+        bytes = readFileSync(0);
       } catch (err) {
-        problems.push({ file: "-", message: `cannot read stdin: ${(err as NodeJS.ErrnoException).code}` });
+        problems.push({ file: "-", message: `cannot read stdin: ${describeFsError(err)}` });
         continue;
       }
+      const decoded = decodeInputText(bytes, "-");
+      if (decoded.error) {
+        problems.push(decoded.error);
+        continue;
+      }
+      const text = decoded.text;
       sources.push({ name: "-", text, kind: looksLikeDockerfile(text) ? "dockerfile" : "yaml" });
       continue;
     }
@@ -85,7 +98,7 @@ export function collectSources(args: string[]): { sources: PinSource[]; problems
     try {
       st = statSync(arg);
     } catch (err) {
-      problems.push({ file: arg, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? "error"}` });
+      problems.push({ file: arg, message: `cannot read: ${describeFsError(err)}` });
       continue;
     }
     if (st.isDirectory()) walk(arg);
@@ -189,7 +202,7 @@ input (the other files are still processed), 3 a registry failed (those images s
       format === "json"
         ? `${JSON.stringify({ images: outcome.results, errors: problems, summary: summarize(outcome.results, sources.length, flags) }, null, 2)}\n`
         : renderTable(outcome.results, problems, flags, useColor(flags, writeReportTo as NodeJS.WriteStream));
-    if (flags.output) writeFileSync(flags.output, report);
+    if (flags.output) writeOutputFile(flags.output, report);
     else if (!(flags.quiet && format === "table")) writeReportTo.write(report);
     for (const r of failed)
       process.stderr.write(`portcullis pin: ${r.file}:${r.line}:${r.column}: ${r.message}\n`);

@@ -1,11 +1,12 @@
 /** `portcullis policy init | validate | explain`: write, check and read back an ImagePolicy file. */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { explainPolicy } from "../../policy/explain.js";
 import { loadPolicyFile, PolicyError } from "../../policy/load.js";
 import { STARTER_POLICY } from "../../policy/starter.js";
 import type { LoadedPolicy } from "../../policy/types.js";
 import { UsageError } from "../errors.js";
+import { writeOutputFile } from "../files.js";
 
 /** Load --policy or throw a UsageError listing every problem with file:line:column. */
 export function requirePolicy(file: string | undefined): LoadedPolicy {
@@ -22,7 +23,16 @@ export function requirePolicy(file: string | undefined): LoadedPolicy {
 export function register(program: Command): void {
   const policy = program
     .command("policy")
-    .description("write, validate and explain the ImagePolicy file used by check and webhook");
+    .description("write, validate and explain the ImagePolicy file used by check and webhook")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  portcullis policy init policy.yaml                  a commented starter policy
+  portcullis policy validate policy.yaml              schema errors as file:line:column
+  portcullis policy explain --policy policy.yaml      what it enforces, in plain words
+  portcullis check deploy/ --policy policy.yaml       then use it in CI (and in the webhook)`,
+    );
 
   policy
     .command("init")
@@ -39,7 +49,7 @@ export function register(program: Command): void {
         return;
       }
       if (existsSync(file) && !flags.force) throw new UsageError(`${file} exists (use --force to overwrite)`);
-      writeFileSync(file, STARTER_POLICY);
+      writeOutputFile(file, STARTER_POLICY, "policy file");
       process.stderr.write(`wrote ${file}; next: portcullis policy explain --policy ${file}\n`);
     });
 
@@ -50,7 +60,16 @@ export function register(program: Command): void {
     .option("--policy <file>", "the policy file")
     .addHelpText(
       "after",
-      "\nExit codes: 0 valid, 2 invalid or unreadable.\n\nExample:\n  portcullis policy validate --policy policy.yaml",
+      `
+Checks the file against the ImagePolicy JSON Schema (schemas/image-policy.schema.json), then
+what a schema cannot: image patterns, dates, and that key files exist and hold public keys.
+Every problem is printed as file:line:column: message.
+
+Exit codes: 0 valid, 2 invalid or unreadable.
+
+Examples:
+  portcullis policy validate policy.yaml
+  portcullis policy validate --policy examples/policy.yaml && echo ok`,
     )
     .action((file: string | undefined, flags: { policy?: string }) => {
       const loaded = requirePolicy(file ?? flags.policy);
@@ -62,7 +81,15 @@ export function register(program: Command): void {
     .description("print what a policy enforces, in plain words")
     .argument("[file]", "the policy file (or --policy)")
     .option("--policy <file>", "the policy file")
-    .addHelpText("after", "\nExample:\n  portcullis policy explain --policy examples/policy.yaml")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 explained, 2 invalid or unreadable policy.
+
+Examples:
+  portcullis policy explain --policy examples/policy.yaml
+  portcullis policy explain policy.yaml | less`,
+    )
     .action((file: string | undefined, flags: { policy?: string }) => {
       const loaded = requirePolicy(file ?? flags.policy);
       process.stdout.write(explainPolicy(loaded.policy));

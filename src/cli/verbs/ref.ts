@@ -1,9 +1,9 @@
 /** `portcullis ref <ref...>`: explain image references. Invalid ones go to stderr (exit 2). */
 
-import { writeFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import pc from "picocolors";
 import { effectivePullPolicy, InvalidReferenceError, parseReference } from "../../reference/index.js";
+import { writeOutputFile } from "../files.js";
 import { useColor } from "../report-options.js";
 
 interface RefFlags {
@@ -77,7 +77,7 @@ Examples:
           if (!(err instanceof InvalidReferenceError)) throw err;
           bad.push({ input, code: err.code, position: err.position, message: err.message });
           process.stderr.write(
-            `portcullis ref: ${JSON.stringify(input)}: ${err.message} (at character ${err.position + 1})\n  ${err.pointer().replace("\n", "\n  ")}\n`,
+            `portcullis ref: ${JSON.stringify(shorten(input))}: ${err.message} (at character ${err.position + 1})\n${pointerLines(input, err.position)}`,
           );
         }
       }
@@ -86,10 +86,27 @@ Examples:
         format === "json"
           ? `${JSON.stringify({ references: ok, errors: bad }, null, 2)}\n`
           : renderRefTable(ok, useColor(flags));
-      if (flags.output) writeFileSync(flags.output, text);
+      if (flags.output) writeOutputFile(flags.output, text);
       else process.stdout.write(text);
       process.exitCode = bad.length > 0 ? 2 : 0;
     });
+}
+
+const SHOWN = 100;
+
+/** An input shown in a message: long ones (a pasted file?) are cut to their start. */
+function shorten(input: string): string {
+  return input.length > SHOWN ? `${input.slice(0, SHOWN)}… (${input.length} characters)` : input;
+}
+
+/** The input and a caret under the bad character, as a window of at most SHOWN characters. */
+export function pointerLines(input: string, position: number): string {
+  const at = Math.max(0, Math.min(position, input.length));
+  const start = input.length > SHOWN ? Math.max(0, Math.min(at - SHOWN / 2, input.length - SHOWN)) : 0;
+  const end = Math.min(input.length, start + SHOWN);
+  const before = start > 0 ? "…" : "";
+  const after = end < input.length ? "…" : "";
+  return `  ${before}${input.slice(start, end)}${after}\n  ${" ".repeat(before.length + at - start)}^\n`;
 }
 
 function renderRefTable(refs: ReferenceReport[], color: boolean): string {

@@ -3,7 +3,6 @@
  * multi-platform images; with --platform also that platform's manifest digest). Also home of
  * the registry flags shared with `pin` (--ca-file, --insecure-registry, --pull-secret, --timeout).
  */
-import { writeFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import pc from "picocolors";
 import { pinnedSpelling } from "../../pin/pinner.js";
@@ -12,6 +11,7 @@ import { RegistryClient } from "../../registry/client.js";
 import { RegistryError } from "../../registry/errors.js";
 import { parsePlatform } from "../../registry/platform.js";
 import { UsageError } from "../errors.js";
+import { writeOutputFile } from "../files.js";
 import { useColor } from "../report-options.js";
 
 export interface RegistryFlags {
@@ -178,7 +178,7 @@ auth refused, not found, digest mismatch); the others are still resolved and pri
       format === "json"
         ? `${JSON.stringify({ images: ok, errors: failed }, null, 2)}\n`
         : renderTable(ok, useColor(flags));
-    if (flags.output) writeFileSync(flags.output, text);
+    if (flags.output) writeOutputFile(flags.output, text);
     else process.stdout.write(text);
     process.exitCode = usage ? 2 : failed.length > 0 ? 3 : 0;
   });

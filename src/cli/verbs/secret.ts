@@ -3,7 +3,7 @@
  * Secret, the same one `kubectl create secret docker-registry … --dry-run=client -o yaml`
  * prints. The password comes from a flag or, better, stdin; it is never echoed in messages.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { RegistryError } from "../../registry/errors.js";
 import {
@@ -17,6 +17,7 @@ import {
   secretToYaml,
 } from "../../registry/pull-secret.js";
 import { OperationalError, UsageError } from "../errors.js";
+import { writeOutputFile } from "../files.js";
 
 interface SecretFlags {
   dockerServer?: string;
@@ -63,9 +64,10 @@ export async function secretFromFlags(name: string, flags: SecretFlags): Promise
       auths = await authsFromDockerConfig(flags.fromDockerConfig, flags.dockerServer);
     } catch (err) {
       if (err instanceof RegistryError) {
-        if (err.code === "CREDENTIALS" && err.message.includes("cannot read"))
-          throw new UsageError(err.message);
-        throw new OperationalError(err.message);
+        // The client prefixes "registry <host>: "; there is no registry here ("-").
+        const message = err.message.replace(/^registry -: /, "");
+        if (err.code === "CREDENTIALS" && err.message.includes("cannot read")) throw new UsageError(message);
+        throw new OperationalError(message);
       }
       throw err;
     }
@@ -93,7 +95,19 @@ export async function secretFromFlags(name: string, flags: SecretFlags): Promise
 }
 
 export function register(program: Command): void {
-  const secret = program.command("secret").description("generate Kubernetes Secrets for registries");
+  const secret = program
+    .command("secret")
+    .description("generate Kubernetes Secrets for registries")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  printf '%s' "$REGISTRY_PASSWORD" | portcullis secret docker-registry regcred \\
+      --docker-server ghcr.io --docker-username ci-bot --password-stdin | kubectl apply -f -
+  portcullis secret docker-registry regcred --from-docker-config ~/.docker/config.json -o regcred.yaml
+
+Run 'portcullis secret docker-registry --help' for its flags.`,
+    );
   secret
     .command("docker-registry")
     .description(
@@ -135,7 +149,7 @@ Exit codes: 0 printed, 2 bad flags or unreadable file, 3 a credential helper fai
     )
     .action(async (name: string, flags: SecretFlags) => {
       const text = await secretFromFlags(name, flags);
-      if (flags.output) writeFileSync(flags.output, text, { mode: 0o600 });
+      if (flags.output) writeOutputFile(flags.output, text, "-o", 0o600);
       else process.stdout.write(text);
       process.exitCode = 0;
     });

@@ -5,8 +5,7 @@
  */
 
 import type { KeyObject } from "node:crypto";
-import { readFileSync } from "node:fs";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { InvalidReferenceError } from "../../reference/index.js";
 import { isRegistryError } from "../../registry/errors.js";
 import { KeyFormatError, SignatureFormatError } from "../../sign/errors.js";
@@ -14,6 +13,7 @@ import { signImage } from "../../sign/image-signing.js";
 import { readPrivateKey } from "../../sign/key-format.js";
 import { readPassword } from "../../sign/password.js";
 import { OperationalError, UsageError } from "../errors.js";
+import { readInputFile } from "../files.js";
 import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "./resolve.js";
 
 export const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -30,14 +30,16 @@ export function parseAnnotations(pairs: string[] | undefined): Record<string, st
   return out;
 }
 
-export function readTextFile(file: string, what: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageError(
-      `cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
+/** `-f text|json` of the signing verbs (`table` is accepted as another name for text). */
+export function textFormatOption(): Option {
+  return new Option("-f, --format <format>", "output: text (human-readable) or json")
+    .choices(["text", "table", "json"])
+    .default("text");
+}
+
+/** A key, certificate or predicate file named by a flag; `-` is standard input when `stdin` is set. */
+export function readTextFile(file: string, what: string, opts: { stdin?: boolean } = {}): string {
+  return readInputFile(file, what, opts);
 }
 
 export async function loadPrivateKey(file: string): Promise<KeyObject> {
@@ -83,7 +85,7 @@ export function register(program: Command): void {
       "write a sigstore bundle v0.3 as an OCI referrer (cosign v3 layout) instead of the .sig tag",
     )
     .option("--recursive", "for a multi-platform index, also sign every platform manifest")
-    .option("-f, --format <format>", "output: text (default) or json", "text");
+    .addOption(textFormatOption());
   addRegistryOptions(cmd);
   cmd.addHelpText(
     "after",

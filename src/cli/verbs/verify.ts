@@ -15,7 +15,7 @@ import type { IdentityRequirement, TrustPolicy } from "../../sign/verify-policy.
 import { UsageError } from "../errors.js";
 import { useColor } from "../report-options.js";
 import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "./resolve.js";
-import { cliError, collect, parseAnnotations, readTextFile } from "./sign.js";
+import { cliError, collect, parseAnnotations, readTextFile, textFormatOption } from "./sign.js";
 
 export interface TrustFlags extends RegistryFlags {
   key?: string[];
@@ -68,7 +68,7 @@ export function addTrustOptions(cmd: Command): Command {
     )
     .option("--signature-repo <repo>", "look for .sig/.att tags in this repository instead of the image's")
     .option("--recursive", "for a multi-platform index, also verify every platform manifest")
-    .option("-f, --format <format>", "output: text (default) or json", "text")
+    .addOption(textFormatOption())
     .option("--no-color", "plain output (also: NO_COLOR=1)");
   return addRegistryOptions(cmd);
 }

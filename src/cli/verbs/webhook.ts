@@ -2,13 +2,14 @@
  * `portcullis webhook serve | install`: run the admission webhook, or print the manifests that
  * run it in a cluster.
  */
-import { readFileSync } from "node:fs";
-import type { Command } from "commander";
+import { readFileSync, statSync } from "node:fs";
+import { type Command, Option } from "commander";
 import { parse as parseYaml } from "yaml";
 import { PolicyError } from "../../policy/load.js";
 import { installManifests } from "../../webhook/install.js";
 import { startWebhook } from "../../webhook/server.js";
 import { OperationalError, UsageError } from "../errors.js";
+import { describeFsError, requireDirectory } from "../files.js";
 import { requirePolicy } from "./policy.js";
 
 /** "10s", "500ms", "2m", or plain milliseconds. */
@@ -17,6 +18,63 @@ export function parseDuration(s: string): number {
   if (!m) throw new UsageError(`bad duration "${s}" (expected e.g. 500ms, 10s, 2m, 1h)`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? "ms"] ?? 1;
   return Math.round(Number(m[1]) * unit);
+}
+
+/**
+ * --deadline: more than zero, and under the API server's 30 s maximum timeoutSeconds with the
+ * 3 s of slack `webhook install` leaves (a longer deadline would be cut off by the API server).
+ */
+export function parseDeadline(s: string): number {
+  const ms = parseDuration(s);
+  if (ms <= 0) throw new UsageError(`--deadline must be greater than zero (got "${s}")`);
+  if (ms > 27_000)
+    throw new UsageError(
+      `--deadline ${s} is too long: the API server waits at most 30 s (timeoutSeconds) and the webhook needs 3 s of it; use 27s or less`,
+    );
+  return ms;
+}
+
+/** A file given by a flag must be a readable file; say which flag and why otherwise. */
+function requireReadableFile(flag: string, file: string): void {
+  try {
+    if (!statSync(file).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+    readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`${flag} ${file}: ${describeFsError(err)}`);
+  }
+}
+
+/** --namespace-labels: a YAML map namespace -> { label: value }. */
+export function readNamespaceLabels(file: string): Record<string, Record<string, string>> {
+  let value: unknown;
+  try {
+    value = parseYaml(readFileSync(file, "utf8"));
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ? describeFsError(err) : (err as Error).message;
+    throw new UsageError(`--namespace-labels ${file}: ${why}`);
+  }
+  const expected = "expected a YAML map of namespace -> { label: value }, e.g. 'shop: { team: web }'";
+  if (value === null || value === undefined) return {};
+  if (typeof value !== "object" || Array.isArray(value))
+    throw new UsageError(`--namespace-labels ${file}: ${expected}`);
+  const out: Record<string, Record<string, string>> = {};
+  for (const [ns, labels] of Object.entries(value as Record<string, unknown>)) {
+    if (labels === null) {
+      out[ns] = {};
+      continue;
+    }
+    if (typeof labels !== "object" || Array.isArray(labels))
+      throw new UsageError(`--namespace-labels ${file}: namespace "${ns}": ${expected}`);
+    out[ns] = {};
+    for (const [k, v] of Object.entries(labels as Record<string, unknown>)) {
+      if (typeof v === "object" && v !== null)
+        throw new UsageError(
+          `--namespace-labels ${file}: namespace "${ns}", label "${k}": expected a string value`,
+        );
+      out[ns][k] = String(v);
+    }
+  }
+  return out;
 }
 
 function parseListen(s: string): { host: string; port: number } {
@@ -37,6 +95,7 @@ interface ServeFlags {
   namespaceLabels?: string;
   caFile?: string;
   logLevel: string;
+  secretsDir: string[];
   digestTtl: string;
   verdictTtl: string;
   failureTtl: string;
@@ -45,7 +104,16 @@ interface ServeFlags {
 export function register(program: Command): void {
   const webhook = program
     .command("webhook")
-    .description("the admission webhook: enforce the ImagePolicy in a cluster (serve, install)");
+    .description("the admission webhook: enforce the ImagePolicy in a cluster (serve, install)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  portcullis webhook install --policy policy.yaml --image ghcr.io/acme/portcullis:0.1.0@sha256:… | kubectl apply -f -
+  portcullis webhook serve --policy policy.yaml --listen 127.0.0.1:8443
+
+Run 'portcullis webhook serve --help' or 'portcullis webhook install --help' for their flags.`,
+    );
 
   webhook
     .command("serve")
@@ -61,7 +129,17 @@ export function register(program: Command): void {
       "YAML map namespace -> labels, for namespaceSelector and portcullis.dev/mode",
     )
     .option("--ca-file <file>", "extra CA certificates for registries")
-    .option("--log-level <level>", "pino log level (debug logs every allowed request)", "info")
+    .option(
+      "--secrets-dir <dir>",
+      "folder holding the policy's key Secrets as <namespace>/<name>/<key> or <namespace>/<name>.yaml (repeatable; searched before $PORTCULLIS_SECRETS_DIR)",
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
+    .addOption(
+      new Option("--log-level <level>", "log level (debug logs every allowed request)")
+        .choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+        .default("info"),
+    )
     .option("--digest-ttl <duration>", "how long a tag -> digest resolution is cached", "5m")
     .option(
       "--verdict-ttl <duration>",
@@ -80,28 +158,26 @@ Signals: SIGTERM/SIGINT stop gracefully (in-flight reviews finish); SIGHUP reloa
 Examples:
   portcullis webhook serve --policy policy.yaml --listen 127.0.0.1:8443
   portcullis webhook serve --policy /etc/portcullis/policy.yaml --listen 0.0.0.0:8443 \\
-    --tls-cert /etc/tls/tls.crt --tls-key /etc/tls/tls.key --deadline 8s`,
+    --tls-cert /etc/tls/tls.crt --tls-key /etc/tls/tls.key --deadline 8s
+  portcullis webhook serve --policy policy.yaml --secrets-dir /var/run/portcullis/secrets
+
+Exit codes: 0 stopped by SIGTERM/SIGINT, 2 bad flags or invalid policy, 3 cannot start
+(address in use, openssl missing).`,
     )
     .action(async (flags: ServeFlags) => {
-      if (!flags.policy) throw new UsageError("--policy FILE is required");
+      if (!flags.policy)
+        throw new UsageError("--policy FILE is required (portcullis policy init writes a starter policy)");
       if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey))
         throw new UsageError("give both --tls-cert and --tls-key, or neither");
+      if (flags.tlsCert) requireReadableFile("--tls-cert", flags.tlsCert);
+      if (flags.tlsKey) requireReadableFile("--tls-key", flags.tlsKey);
+      for (const dir of flags.secretsDir) requireDirectory("--secrets-dir", dir);
       const { host, port } = parseListen(flags.listen);
-      let namespaceLabels: Record<string, Record<string, string>> | undefined;
-      if (flags.namespaceLabels) {
-        try {
-          namespaceLabels = parseYaml(readFileSync(flags.namespaceLabels, "utf8")) as Record<
-            string,
-            Record<string, string>
-          >;
-        } catch (err) {
-          throw new UsageError(`--namespace-labels ${flags.namespaceLabels}: ${(err as Error).message}`);
-        }
-      }
+      const namespaceLabels = flags.namespaceLabels ? readNamespaceLabels(flags.namespaceLabels) : undefined;
       const { pino } = await import("pino");
       const logger = pino({ name: "portcullis-webhook", level: flags.logLevel });
       const durations = {
-        deadlineMs: parseDuration(flags.deadline),
+        deadlineMs: parseDeadline(flags.deadline),
         digestTtlMs: parseDuration(flags.digestTtl),
         verdictTtlMs: parseDuration(flags.verdictTtl),
         failureTtlMs: parseDuration(flags.failureTtl),
@@ -123,6 +199,7 @@ Examples:
             digestTtlMs: durations.digestTtlMs,
             verdictTtlMs: durations.verdictTtlMs,
             failureTtlMs: durations.failureTtlMs,
+            ...(flags.secretsDir.length ? { secretsDirs: flags.secretsDir } : {}),
           },
         });
       } catch (err) {
@@ -175,6 +252,7 @@ Examples:
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns) || ns.length > 63) {
         throw new UsageError(`--namespace: "${ns}" is not a valid namespace name`);
       }
+      const deadlineMs = parseDeadline(flags.deadline);
       if (!flags.image?.includes("@sha256:")) {
         process.stderr.write(
           "warning: the webhook image is not pinned by digest; pass --image name:tag@sha256:… (portcullis resolve finds it)\n",
@@ -186,7 +264,7 @@ Examples:
           image: flags.image,
           policyText,
           policy: loaded.policy,
-          deadlineMs: parseDuration(flags.deadline),
+          deadlineMs,
         }),
       );
     });

@@ -15,6 +15,7 @@ import {
   type Report,
   type RuleMeta,
 } from "../../report/finding.js";
+import { decodeInputText } from "../../report/input-text.js";
 import { VERSION } from "../../version.js";
 import { findDockerfiles } from "./files.js";
 import { ignoreDirectives, ignoredBy } from "./ignores.js";
@@ -125,9 +126,24 @@ export function lintDockerfiles(inputs: string[], opts: LintDockerfilesOptions =
     findings.push(...r.findings);
     if (r.error) errors.push(r.error);
   };
+  let stdinRead = false;
+  const decode = (bytes: Buffer, file: string): string | undefined => {
+    const decoded = decodeInputText(bytes, file);
+    if (decoded.error) errors.push(decoded.error);
+    return decoded.text;
+  };
   for (const input of inputs) {
     if (input === "-") {
-      lintOne(opts.stdin ? opts.stdin() : readFileSync(0, "utf8"), "-");
+      if (stdinRead) continue; // `-` given twice: standard input can be read only once
+      stdinRead = true;
+      let text: string | undefined;
+      try {
+        text = opts.stdin ? opts.stdin() : decode(readFileSync(0), "-");
+      } catch (err) {
+        errors.push({ file: "-", message: `cannot read standard input: ${(err as Error).message}` });
+        continue;
+      }
+      if (text !== undefined) lintOne(text, "-");
       continue;
     }
     const found = findDockerfiles(input);
@@ -136,14 +152,14 @@ export function lintDockerfiles(inputs: string[], opts: LintDockerfilesOptions =
       continue;
     }
     for (const file of found.files) {
-      let text: string;
+      let text: string | undefined;
       try {
-        text = readFileSync(file, "utf8");
+        text = decode(readFileSync(file), file);
       } catch (err) {
         errors.push({ file, message: `cannot read: ${(err as Error).message}` });
         continue;
       }
-      lintOne(text, file);
+      if (text !== undefined) lintOne(text, file);
     }
   }
   return buildReport({
