@@ -40,7 +40,7 @@ export class ConfigError extends Error {
     readonly column: number,
     message: string,
   ) {
-    super(`${file}:${line}:${column}: ${message}`);
+    super(line > 0 ? `${file}:${line}:${column}: ${message}` : `${file}: ${message}`);
   }
 }
 
@@ -84,7 +84,14 @@ export function loadProjectConfig(opts: { configFile?: string; inputs?: string[]
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new ConfigError(file, 0, 0, `cannot read config file: ${(err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "EISDIR"
+        ? "is a directory; --config takes the file (.portcullis.yaml)"
+        : code === "ENOENT"
+          ? "no such file"
+          : (err as Error).message;
+    throw new ConfigError(file, 0, 0, `cannot read config file: ${why}`);
   }
   return parseProjectConfig(text, file);
 }

@@ -417,11 +417,11 @@ export async function startWebhook(opts: WebhookOptions): Promise<WebhookServer>
     }
   }
 
-  const address = await app.listen({ host, port: opts.port ?? 8443 });
+  await app.listen({ host, port: opts.port ?? 8443 });
   ready = true;
   const port = (app.server.address() as { port: number }).port;
   const url = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  log.info({ url, policy: opts.policyFile, deadlineMs, address }, "portcullis webhook listening");
+  log.info({ url, policy: opts.policyFile, deadlineMs }, "portcullis webhook listening");
 
   let stopping: Promise<void> | undefined;
   return {

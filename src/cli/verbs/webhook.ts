@@ -175,7 +175,9 @@ Exit codes: 0 stopped by SIGTERM/SIGINT, 2 bad flags or invalid policy, 3 cannot
       const { host, port } = parseListen(flags.listen);
       const namespaceLabels = flags.namespaceLabels ? readNamespaceLabels(flags.namespaceLabels) : undefined;
       const { pino } = await import("pino");
-      const logger = pino({ name: "portcullis-webhook", level: flags.logLevel });
+      // Asynchronous writes: a blocked stdout must not stall admission responses.
+      const destination = pino.destination({ dest: 1, sync: false });
+      const logger = pino({ name: "portcullis-webhook", level: flags.logLevel }, destination);
       const durations = {
         deadlineMs: parseDeadline(flags.deadline),
         digestTtlMs: parseDuration(flags.digestTtl),
@@ -209,7 +211,11 @@ Exit codes: 0 stopped by SIGTERM/SIGINT, 2 bad flags or invalid policy, 3 cannot
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           logger.info({ signal }, "shutting down");
-          server.close().then(resolve, resolve);
+          const done = () => {
+            destination.flushSync();
+            resolve();
+          };
+          server.close().then(done, done);
         };
         process.once("SIGTERM", () => stop("SIGTERM"));
         process.once("SIGINT", () => stop("SIGINT"));
