@@ -33,6 +33,7 @@ export {
   type LintK8sOptions,
   type LintK8sResult,
   lintManifests,
+  podSecurityHook,
 } from "./lint/k8s/index.js";
 export {
   evaluateImage,
