@@ -5,16 +5,24 @@
  * per-workload exceptions, not what any rule checks (rules/). Synchronous: image look-ups
  * (digests, signatures, scans) are made beforehand and passed in as `facts`.
  */
-import { InvalidReferenceError, parseReference, type Reference } from "../reference/index.js";
+import { parseImageReference } from "../reference/cache.js";
+import { InvalidReferenceError, type Reference } from "../reference/index.js";
 import type { Severity } from "../report/finding.js";
 import { matchAny } from "./patterns.js";
-import { type ImageFacts, MODE_SEVERITY, type PolicyRule, type Violation } from "./rule.js";
+import {
+  type ImageCheckInput,
+  type ImageFacts,
+  MODE_SEVERITY,
+  type PolicyRule,
+  type Violation,
+} from "./rule.js";
 import { POLICY_RULES } from "./rules/index.js";
 import type { ImagePolicy, LabelSelector, PolicyException, PolicyRules, RuleMode } from "./types.js";
 import {
   type ContainerRef,
   isWorkloadKind,
   type JsonPath,
+  type PodView,
   podView,
   type WorkloadId,
   workloadId,
@@ -124,64 +132,76 @@ export function evaluatePolicy(
 ): PolicyEvaluation {
   const id = workloadId(obj, ctx.namespace ?? "default");
   const namespace = id.namespace ?? "default";
-  const base = { object: id, decisions: [] as PolicyDecision[], notes: [] as string[] };
-  if (!isWorkloadKind(obj.kind)) {
-    return { ...base, applies: false, allowed: true, reason: `kind ${String(obj.kind)} runs no containers` };
-  }
+  if (!isWorkloadKind(obj.kind)) return notApplicable(id, `kind ${String(obj.kind)} runs no containers`);
   const gov = namespaceGoverned(policy, namespace, ctx.namespaceLabels, {
     selectorApplied: ctx.namespaceSelectorApplied,
   });
-  if (!gov.governed) return { ...base, applies: false, allowed: true, reason: gov.reason };
+  if (!gov.governed) return notApplicable(id, gov.reason);
   const pod = podView(obj);
-  if (!pod) return { ...base, applies: false, allowed: true, reason: `${id.kind} has no pod spec` };
-  const sa = `${namespace}/${pod.serviceAccountName}`;
-  if (policy.spec.exemptions?.serviceAccounts?.includes(sa)) {
-    return { ...base, applies: false, allowed: true, reason: `service account ${sa} is exempt` };
-  }
+  if (!pod) return notApplicable(id, `${id.kind} has no pod spec`);
+  const exemptAccounts = policy.spec.exemptions?.serviceAccounts;
+  const sa = exemptAccounts?.length ? `${namespace}/${pod.serviceAccountName}` : undefined;
+  if (sa && exemptAccounts?.includes(sa)) return notApplicable(id, `service account ${sa} is exempt`);
 
-  const raw: {
-    violation: Violation;
-    rule: PolicyRule | undefined;
-    container?: ContainerRef;
-    image?: string;
-  }[] = [];
+  const decisions: PolicyDecision[] = [];
+  const decideFor = (v: Violation, rule: PolicyRule | undefined, container?: ContainerRef, image?: string) =>
+    decisions.push(
+      decide(policy, v, rule?.section, ctx.namespaceLabels, { container: container?.name, image }),
+    );
   for (const c of pod.containers) {
-    const subject = `${c.kind === "containers" ? "container" : c.kind === "initContainers" ? "init container" : "ephemeral container"} ${c.name}`;
+    const subject = containerSubject(c);
     const imagePath = [...c.path, "image"];
     const parsed = parseImage(c.image, subject, imagePath);
     if ("violation" in parsed) {
-      raw.push({ violation: parsed.violation, rule: undefined, container: c, image: c.image });
+      decideFor(parsed.violation, undefined, c, c.image);
       continue;
     }
     if (matchAny(policy.spec.exemptions?.images, parsed.ref.name)) continue;
+    // One input for every image rule of this container (rules only read it).
+    const input: ImageCheckInput = {
+      policy,
+      image: c.image,
+      ref: parsed.ref,
+      subject,
+      container: c,
+      pod,
+      facts: ctx.facts?.get(c.image),
+      lookups: ctx.lookups ?? false,
+      path: imagePath,
+    };
     for (const rule of POLICY_RULES) {
       if (rule.scope !== "image" || !policy.spec.rules?.[rule.section]) continue;
-      const vs = rule.check({
-        policy,
-        image: c.image,
-        ref: parsed.ref,
-        subject,
-        container: c,
-        pod,
-        facts: ctx.facts?.get(c.image),
-        lookups: ctx.lookups ?? false,
-        path: imagePath,
-      });
-      for (const v of vs) raw.push({ violation: v, rule, container: c, image: c.image });
+      for (const v of rule.check(input)) decideFor(v, rule, c, c.image);
     }
   }
   for (const rule of POLICY_RULES) {
     if (rule.scope !== "pod" || !policy.spec.rules?.[rule.section]) continue;
-    for (const v of rule.check({ policy, obj, pod })) {
-      const c = pod.containers.find((x) => v.path && x.path.every((p, i) => v.path?.[i] === p));
-      raw.push({ violation: v, rule, container: c });
-    }
+    for (const v of rule.check({ policy, obj, pod })) decideFor(v, rule, containerAt(pod, v.path));
   }
-  const decisions = raw.map(({ violation, rule, container, image }) =>
-    decide(policy, violation, rule?.section, ctx.namespaceLabels, { container: container?.name, image }),
-  );
-  const notes = applyExceptions(policy, obj, id, decisions, ctx.now ?? new Date());
-  return finish({ object: id, applies: true, decisions, notes });
+  const notes = applyExceptions(policy, obj, id, decisions, ctx.now);
+  return finish(id, decisions, notes);
+}
+
+/** The evaluation of an object the policy does not govern, and why. */
+function notApplicable(object: WorkloadId, reason: string | undefined): PolicyEvaluation {
+  return { object, decisions: [], notes: [], applies: false, allowed: true, reason };
+}
+
+/** "container app", "init container setup", "ephemeral container debugger": for messages. */
+function containerSubject(c: ContainerRef): string {
+  const what =
+    c.kind === "containers"
+      ? "container"
+      : c.kind === "initContainers"
+        ? "init container"
+        : "ephemeral container";
+  return `${what} ${c.name}`;
+}
+
+/** The container whose path a violation's path starts with, if any. */
+function containerAt(pod: PodView, path: JsonPath | undefined): ContainerRef | undefined {
+  if (!path) return undefined;
+  return pod.containers.find((x) => x.path.every((p, i) => path[i] === p));
 }
 
 /**
@@ -214,7 +234,7 @@ export function evaluateImage(
       }
     }
   }
-  return finish({ object, applies: true, decisions, notes: [] });
+  return finish(object, decisions, []);
 }
 
 function parseImage(
@@ -226,7 +246,7 @@ function parseImage(
     return { violation: { rule: "image-reference-invalid", message: `${subject} has no image`, path } };
   }
   try {
-    return { ref: parseReference(image, { strictHost: true }) };
+    return { ref: parseImageReference(image) };
   } catch (err) {
     const why = err instanceof InvalidReferenceError ? err.message : String(err);
     return {
@@ -259,8 +279,11 @@ function decide(
   };
 }
 
-function finish(e: Omit<PolicyEvaluation, "allowed">): PolicyEvaluation {
-  return { ...e, allowed: !e.decisions.some((d) => d.mode === "enforce" && !d.waived) };
+/** The evaluation of an object the policy applies to: allowed unless an unwaived enforce decision. */
+function finish(object: WorkloadId, decisions: PolicyDecision[], notes: string[]): PolicyEvaluation {
+  let allowed = true;
+  for (const d of decisions) if (d.mode === "enforce" && !d.waived) allowed = false;
+  return { object, applies: true, decisions, notes, allowed };
 }
 
 /** The names an object answers to for exceptions: its own, and its controller's. */
@@ -291,21 +314,27 @@ function checkMatches(check: string, rule: string): boolean {
   return rule.startsWith(`${check}:`);
 }
 
+/** Does the exception's workload namespace allow this object (no namespace: any)? */
+function inExceptionNamespace(x: PolicyException, id: WorkloadId): boolean {
+  return !x.workload.namespace || x.workload.namespace === id.namespace;
+}
+
 function applyExceptions(
   policy: ImagePolicy,
   obj: Record<string, unknown>,
   id: WorkloadId,
   decisions: PolicyDecision[],
-  now: Date,
+  now: Date | undefined,
 ): string[] {
-  const exceptions = policy.spec.exceptions ?? [];
-  if (!exceptions.length) return [];
+  const exceptions = policy.spec.exceptions;
+  // Most objects are in no exception's namespace: then there is nothing to name or date.
+  if (!exceptions?.some((x) => inExceptionNamespace(x, id))) return [];
   const names = workloadNames(obj, id);
-  const today = now.toISOString().slice(0, 10);
+  const today = (now ?? new Date()).toISOString().slice(0, 10);
   const notes: string[] = [];
   const applicable = exceptions.filter(
     (x: PolicyException) =>
-      (!x.workload.namespace || x.workload.namespace === id.namespace) &&
+      inExceptionNamespace(x, id) &&
       names.some((n) => n.name === x.workload.name && (!x.workload.kind || x.workload.kind === n.kind)),
   );
   for (const x of applicable) {
@@ -326,11 +355,14 @@ function applyExceptions(
   return notes;
 }
 
+/** A decision in one line: `[rule] message`. */
+export function decisionLine(d: PolicyDecision): string {
+  return `[${d.rule}] ${d.message}`;
+}
+
 /** One line per unwaived decision of the given modes, for admission messages and logs. */
 export function describeDecisions(e: PolicyEvaluation, modes: RuleMode[]): string[] {
-  return e.decisions
-    .filter((d) => !d.waived && modes.includes(d.mode))
-    .map((d) => `[${d.rule}] ${d.message}`);
+  return e.decisions.filter((d) => !d.waived && modes.includes(d.mode)).map(decisionLine);
 }
 
 /** The denial message: every enforce-mode violation, in order. */

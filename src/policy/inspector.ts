@@ -10,7 +10,8 @@
  * Capabilities not in this build (vulnerability scanning) give an `unavailable` verdict, which
  * the rules report: never a pass.
  */
-import { parseReference, type Reference } from "../reference/index.js";
+import { parseImageReference } from "../reference/cache.js";
+import type { Reference } from "../reference/index.js";
 import { RegistryClient, type RegistryClientOptions } from "../registry/index.js";
 import type { ImageStore } from "../sign/image-signing.js";
 import { ruleMode } from "./engine.js";
@@ -191,7 +192,7 @@ export class ImageInspector {
   async inspect(policy: ImagePolicy, image: string, signal?: AbortSignal): Promise<ImageFacts> {
     let ref: Reference;
     try {
-      ref = parseReference(image, { strictHost: true });
+      ref = parseImageReference(image);
     } catch {
       return {};
     }

@@ -66,6 +66,25 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
     : undefined;
 }
 
+/** Container lists of a pod spec, in the order they run. */
+const CONTAINER_KINDS = ["initContainers", "containers", "ephemeralContainers"] as const;
+
+function containerRef(
+  kind: ContainerRef["kind"],
+  index: number,
+  rec: Record<string, unknown>,
+  specPath: JsonPath,
+): ContainerRef {
+  return {
+    kind,
+    index,
+    name: typeof rec.name === "string" ? rec.name : `${kind}[${index}]`,
+    image: typeof rec.image === "string" ? rec.image : "",
+    path: [...specPath, kind, index],
+    container: rec,
+  };
+}
+
 /** The pod inside a workload, or undefined when the object is not a workload or has no pod spec. */
 export function podView(obj: Record<string, unknown>): PodView | undefined {
   const specPath = podSpecPath(String(obj.kind));
@@ -74,21 +93,13 @@ export function podView(obj: Record<string, unknown>): PodView | undefined {
   if (!spec) return undefined;
   const metadataPath = [...specPath.slice(0, -1), "metadata"];
   const containers: ContainerRef[] = [];
-  for (const kind of ["initContainers", "containers", "ephemeralContainers"] as const) {
+  for (const kind of CONTAINER_KINDS) {
     const list = spec[kind];
     if (!Array.isArray(list)) continue;
-    list.forEach((c, index) => {
-      const rec = asRecord(c);
-      if (!rec) return;
-      containers.push({
-        kind,
-        index,
-        name: typeof rec.name === "string" ? rec.name : `${kind}[${index}]`,
-        image: typeof rec.image === "string" ? rec.image : "",
-        path: [...specPath, kind, index],
-        container: rec,
-      });
-    });
+    for (let index = 0; index < list.length; index++) {
+      const rec = asRecord(list[index]);
+      if (rec) containers.push(containerRef(kind, index, rec, specPath));
+    }
   }
   const sa = spec.serviceAccountName ?? spec.serviceAccount;
   return {

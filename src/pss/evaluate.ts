@@ -29,7 +29,10 @@ export function evaluatePodSecurity(obj: unknown, options: PodSecurityOptions): 
   if (!pod) return { allowed: true, violations: [] };
 
   const violations: PodSecurityViolation[] = [];
-  for (const { check, implementation } of policy.checks) {
+  // An indexed loop: for-of over the frozen list allocates an iterator result per check.
+  const checks = policy.checks;
+  for (let i = 0; i < checks.length; i++) {
+    const { check, implementation } = checks[i];
     const r = implementation.evaluate(pod);
     if (r.allowed) continue;
     const violation: PodSecurityViolation = {

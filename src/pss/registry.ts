@@ -115,6 +115,15 @@ const ORDERED = [
 const cache = new Map<string, ResolvedPodSecurityPolicy>();
 
 /**
+ * Resolutions by level, then by the version text exactly as given (`latest`, `v1.30`, or
+ * undefined): every policy evaluation resolves its level and version, and a hit here skips
+ * parsing the version. Bounded per level (only valid texts get here, but a caller could send
+ * endless distinct `v1.N`); past the bound, resolution goes through `cache` by minor.
+ */
+const byVersionText = new Map<string, Map<string | undefined, ResolvedPodSecurityPolicy>>();
+const MAX_VERSION_TEXTS = 64;
+
+/**
  * The checks in force for a level at a policy version (`latest` or `v1.N`; default latest).
  * Throws RangeError for a malformed version.
  */
@@ -122,7 +131,16 @@ export function resolvePodSecurityPolicy(
   level: "baseline" | "restricted",
   version?: string,
 ): ResolvedPodSecurityPolicy {
-  const minor = Math.min(parsePolicyVersion(version), NEWEST_POLICY_MINOR);
+  let texts = byVersionText.get(level);
+  const known = texts?.get(version);
+  if (known) return known;
+  const resolved = resolveByMinor(level, Math.min(parsePolicyVersion(version), NEWEST_POLICY_MINOR));
+  if (!texts) byVersionText.set(level, (texts = new Map()));
+  if (texts.size < MAX_VERSION_TEXTS) texts.set(version, resolved);
+  return resolved;
+}
+
+function resolveByMinor(level: "baseline" | "restricted", minor: number): ResolvedPodSecurityPolicy {
   const key = `${level}:${minor}`;
   const hit = cache.get(key);
   if (hit) return hit;

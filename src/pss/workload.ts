@@ -16,13 +16,14 @@ function templateAt(root: JsonObject, path: FieldPath): PodUnderTest | undefined
   const template = asObject(cur);
   const spec = asObject(template?.spec);
   if (!template || !spec) return undefined;
+  const specPath = [...path, "spec"];
   return {
     root,
     metadata: asObject(template.metadata) ?? EMPTY,
     metadataPath: [...path, "metadata"],
     spec,
-    specPath: [...path, "spec"],
-    containers: listContainers(spec, [...path, "spec"]),
+    specPath,
+    containers: listContainers(spec, specPath),
   };
 }
 

@@ -4,6 +4,7 @@
  * then the policy engine, then the response. Transport-free: server.ts does HTTP, metrics, logs.
  */
 import {
+  decisionLine,
   denialMessage,
   describeDecisions,
   evaluateImage,
@@ -139,18 +140,32 @@ function objectFor(req: AdmissionRequest): Record<string, unknown> {
   return obj;
 }
 
+function skipped(uid: string, note: string): ReviewOutcome {
+  return { response: { uid, allowed: true }, decision: "skipped", note };
+}
+
+/**
+ * Warn-mode lines (shortened, for kubectl) and audit-mode lines of an evaluation, in one pass:
+ * what describeDecisions(e, ["warn"]) and (e, ["audit"]) say.
+ */
+function findingLines(e: PolicyEvaluation): { warnings: string[]; audit: string[] } {
+  const warnings: string[] = [];
+  const audit: string[] = [];
+  for (const d of e.decisions) {
+    if (d.waived || d.mode === "enforce") continue;
+    const line = decisionLine(d);
+    if (d.mode === "warn") warnings.push(warning(line));
+    else audit.push(line);
+  }
+  return { warnings, audit };
+}
+
 /** /validate: allowed or denied with every violation; warnings for warn mode. */
 export async function validateReview(
   rt: PolicyRuntime,
   req: AdmissionRequest,
   signal: AbortSignal,
 ): Promise<ReviewOutcome> {
-  const base = { uid: req.uid };
-  const skip = (note: string): ReviewOutcome => ({
-    response: { ...base, allowed: true },
-    decision: "skipped",
-    note,
-  });
   if (req.kind.kind === "Namespace") {
     // Labels learnt here can only soften the policy (un-select, cap the mode), and a reviewed
     // write may still fail after admission. A CREATE of a name already known fails for sure
@@ -161,22 +176,22 @@ export async function validateReview(
       labels?: Record<string, string>;
     };
     const name = md.name ?? req.name;
-    if (!name || req.dryRun) return skip("namespace review (dry run or unnamed)");
+    if (!name || req.dryRun) return skipped(req.uid, "namespace review (dry run or unnamed)");
     if (req.operation === "DELETE") {
       rt.namespaceLabels.delete(name);
-      return skip("namespace labels forgotten");
+      return skipped(req.uid, "namespace labels forgotten");
     }
     if (req.operation === "CREATE" && rt.namespaceLabels.has(name))
-      return skip(`namespace ${name} exists already: its labels are kept`);
+      return skipped(req.uid, `namespace ${name} exists already: its labels are kept`);
     if (isRecord(req.object) && (req.operation === "CREATE" || req.operation === "UPDATE"))
       rt.namespaceLabels.set(name, { ...(md.labels ?? {}) });
-    return skip("namespace labels noted");
+    return skipped(req.uid, "namespace labels noted");
   }
   if (req.operation !== "CREATE" && req.operation !== "UPDATE")
-    return skip(`operation ${req.operation} not checked`);
-  if (!isWorkloadKind(req.kind.kind)) return skip(`unknown kind ${req.kind.kind}: allowed`);
+    return skipped(req.uid, `operation ${req.operation} not checked`);
+  if (!isWorkloadKind(req.kind.kind)) return skipped(req.uid, `unknown kind ${req.kind.kind}: allowed`);
   if (req.subResource && req.subResource !== "ephemeralcontainers")
-    return skip(`subresource ${req.subResource} not checked`);
+    return skipped(req.uid, `subresource ${req.subResource} not checked`);
   const obj = objectFor(req);
   const namespace = req.namespace ?? "default";
   const policy = rt.policy;
@@ -199,10 +214,9 @@ export async function validateReview(
     lookups: true,
     now: rt.now?.(),
   });
-  const warnings = describeDecisions(e, ["warn"]).map(warning);
-  const audit = describeDecisions(e, ["audit"]);
+  const { warnings, audit } = findingLines(e);
   for (const n of e.notes) warnings.push(warning(`portcullis: ${n}`));
-  const response: AdmissionResponse = { ...base, allowed: e.allowed };
+  const response: AdmissionResponse = { uid: req.uid, allowed: e.allowed };
   if (warnings.length) response.warnings = warnings;
   if (audit.length) response.auditAnnotations = { "portcullis.dev/audit": audit.join("; ") };
   if (!e.allowed) response.status = { code: 403, reason: "Forbidden", message: denialMessage(e) };

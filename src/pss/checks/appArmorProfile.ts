@@ -30,7 +30,7 @@ import {
   sortedSet,
   str,
 } from "../pod-model.js";
-import type { FieldPath, JsonObject, PodSecurityCheck, PodUnderTest } from "../types.js";
+import type { ContainerVisit, FieldPath, JsonObject, PodSecurityCheck, PodUnderTest } from "../types.js";
 
 const ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
 
@@ -40,6 +40,33 @@ function allowedAnnotationValue(v: string): boolean {
 
 function allowedProfileType(t: string): boolean {
   return t === "RuntimeDefault" || t === "Localhost";
+}
+
+/** A securityContext whose appArmorProfile sets a type other than RuntimeDefault or Localhost. */
+function setsBadProfile(sc: JsonObject | undefined): boolean {
+  const profile = asObject(sc?.appArmorProfile);
+  return profile !== undefined && !allowedProfileType(str(profile.type));
+}
+
+function containerSetsBadProfile(c: ContainerVisit): boolean {
+  return setsBadProfile(containerSecurityContext(c));
+}
+
+function hasBadAnnotation(annotations: JsonObject | undefined): boolean {
+  if (!annotations) return false;
+  for (const key of Object.keys(annotations)) {
+    if (key.startsWith(ANNOTATION_PREFIX) && !allowedAnnotationValue(str(annotations[key]))) return true;
+  }
+  return false;
+}
+
+/** The cheap first pass: is any profile type or annotation forbidden? */
+function anyViolation(pod: PodUnderTest): boolean {
+  return (
+    setsBadProfile(podSecurityContext(pod)) ||
+    containersOf(pod).some(containerSetsBadProfile) ||
+    hasBadAnnotation(asObject(pod.metadata.annotations))
+  );
 }
 
 export const appArmorProfile: PodSecurityCheck = {
@@ -53,15 +80,13 @@ export const appArmorProfile: PodSecurityCheck = {
     {
       minVersion: "v1.0",
       evaluate(pod: PodUnderTest) {
+        if (!anyViolation(pod)) return ALLOWED;
         const setters: string[] = [];
         const values: string[] = [];
         const fields: FieldPath[] = [];
         const badProfile = (sc: JsonObject | undefined, at: FieldPath): boolean => {
-          const profile = asObject(sc?.appArmorProfile);
-          if (!profile) return false;
-          const type = str(profile.type);
-          if (allowedProfileType(type)) return false;
-          values.push(type);
+          if (!setsBadProfile(sc)) return false;
+          values.push(str(asObject(sc?.appArmorProfile)?.type));
           fields.push(closestExisting(pod.root, [...at, "securityContext", "appArmorProfile", "type"]));
           return true;
         };

@@ -27,7 +27,14 @@ import {
   sortedSet,
   str,
 } from "../pod-model.js";
-import type { CheckResult, FieldPath, PodSecurityCheck, PodUnderTest } from "../types.js";
+import type { CheckResult, ContainerVisit, FieldPath, PodSecurityCheck, PodUnderTest } from "../types.js";
+
+/** Path of a field under the container's securityContext.capabilities. */
+function capabilitiesPath(c: ContainerVisit, ...rest: (string | number)[]): FieldPath {
+  return [...c.path, "securityContext", "capabilities", ...rest];
+}
+
+const isAll = (d: unknown) => d === "ALL";
 
 function requireDropAll(pod: PodUnderTest): CheckResult {
   const missingDropAll: string[] = [];
@@ -35,20 +42,19 @@ function requireDropAll(pod: PodUnderTest): CheckResult {
   const caps: string[] = [];
   const fields: FieldPath[] = [];
   for (const c of containersOf(pod)) {
-    const capsPath: FieldPath = [...c.path, "securityContext", "capabilities"];
     const capabilities = asObject(containerSecurityContext(c)?.capabilities);
-    if (!asArray(capabilities?.drop).some((d) => d === "ALL")) {
+    if (!asArray(capabilities?.drop).some(isAll)) {
       missingDropAll.push(c.name);
-      fields.push(closestExisting(pod.root, [...capsPath, "drop"]));
+      fields.push(closestExisting(pod.root, capabilitiesPath(c, "drop")));
     }
     let addsForbidden = false;
-    asArray(capabilities?.add).forEach((cap, j) => {
-      if (cap !== "NET_BIND_SERVICE") {
-        addsForbidden = true;
-        caps.push(str(cap));
-        fields.push([...capsPath, "add", j]);
-      }
-    });
+    const add = asArray(capabilities?.add);
+    for (let j = 0; j < add.length; j++) {
+      if (!(j in add) || add[j] === "NET_BIND_SERVICE") continue; // (holes of a sparse array are skipped)
+      addsForbidden = true;
+      caps.push(str(add[j]));
+      fields.push(capabilitiesPath(c, "add", j));
+    }
     if (addsForbidden) addingForbidden.push(c.name);
   }
   const details: string[] = [];

@@ -18,11 +18,29 @@ import {
   sortedSet,
   str,
 } from "../pod-model.js";
-import type { FieldPath, JsonObject, PodSecurityCheck } from "../types.js";
+import type { ContainerVisit, FieldPath, JsonObject, PodSecurityCheck } from "../types.js";
 
 const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
 const HOOKS = ["postStart", "preStop"] as const;
 const HANDLERS = ["httpGet", "tcpSocket"] as const;
+
+/** The host a probe's or hook's handler of this kind targets; "" when it names none. */
+function handlerHost(holder: JsonObject | undefined, kind: (typeof HANDLERS)[number]): string {
+  return str(asObject(holder?.[kind])?.host);
+}
+
+function holderSetsHost(holder: JsonObject | undefined): boolean {
+  for (const kind of HANDLERS) if (handlerHost(holder, kind) !== "") return true;
+  return false;
+}
+
+/** Whether any probe or lifecycle hook of the container names a host (the cheap first pass). */
+function setsHost(c: ContainerVisit): boolean {
+  for (const probe of PROBES) if (holderSetsHost(asObject(c.container[probe]))) return true;
+  const lifecycle = asObject(c.container.lifecycle);
+  for (const hook of HOOKS) if (holderSetsHost(asObject(lifecycle?.[hook]))) return true;
+  return false;
+}
 
 export const hostProbesAndHostLifecycle: PodSecurityCheck = {
   id: "hostProbesAndHostLifecycle",
@@ -35,13 +53,15 @@ export const hostProbesAndHostLifecycle: PodSecurityCheck = {
     {
       minVersion: "v1.34",
       evaluate(pod) {
+        // Most pods pass: find that out without building paths, then explain a failure.
+        if (!containersOf(pod).some(setsHost)) return ALLOWED;
         const bad = new Set<string>();
         const hosts: string[] = [];
         const fields: FieldPath[] = [];
         for (const c of containersOf(pod)) {
           const inspect = (handler: JsonObject | undefined, at: FieldPath) => {
             for (const kind of HANDLERS) {
-              const host = str(asObject(handler?.[kind])?.host);
+              const host = handlerHost(handler, kind);
               if (host !== "") {
                 bad.add(c.name);
                 hosts.push(host);

@@ -20,7 +20,11 @@ import {
   podSecurityContext,
   usesUserNamespace,
 } from "../pod-model.js";
-import type { CheckResult, FieldPath, PodSecurityCheck, PodUnderTest } from "../types.js";
+import type { CheckResult, ContainerVisit, FieldPath, PodSecurityCheck, PodUnderTest } from "../types.js";
+
+function nonRootPath(c: ContainerVisit): FieldPath {
+  return [...c.path, "securityContext", "runAsNonRoot"];
+}
 
 function requireNonRoot(pod: PodUnderTest): CheckResult {
   const setters: string[] = [];
@@ -37,15 +41,14 @@ function requireNonRoot(pod: PodUnderTest): CheckResult {
   const missingFields: FieldPath[] = [];
   for (const c of containersOf(pod)) {
     const value = containerSecurityContext(c)?.runAsNonRoot;
-    const at: FieldPath = [...c.path, "securityContext", "runAsNonRoot"];
     if (isSet(value)) {
       if (value !== true) {
         explicitlyBad.push(c.name);
-        badFields.push(at);
+        badFields.push(nonRootPath(c));
       }
     } else if (!podNonRoot) {
       implicitlyBad.push(c.name);
-      missingFields.push(closestExisting(pod.root, at));
+      missingFields.push(closestExisting(pod.root, nonRootPath(c)));
     }
   }
   if (explicitlyBad.length) setters.push(containerList(explicitlyBad));

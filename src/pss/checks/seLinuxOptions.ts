@@ -28,8 +28,26 @@ import type { CheckResult, FieldPath, JsonObject, PodSecurityCheck, PodUnderTest
 const TYPES_1_0 = ["", "container_t", "container_init_t", "container_kvm_t"];
 const TYPES_1_31 = [...TYPES_1_0, "container_engine_t"];
 
+/** Whether these seLinuxOptions break the rule: a type not allowed, or a user or role set. */
+function violates(opts: JsonObject | undefined, allowedTypes: ReadonlySet<string>): boolean {
+  return (
+    opts !== undefined &&
+    (!allowedTypes.has(str(opts.type)) || str(opts.user) !== "" || str(opts.role) !== "")
+  );
+}
+
+/** The cheap first pass: does the pod or any container set forbidden seLinuxOptions? */
+function anyViolation(pod: PodUnderTest, allowedTypes: ReadonlySet<string>): boolean {
+  if (violates(asObject(podSecurityContext(pod)?.seLinuxOptions), allowedTypes)) return true;
+  for (const c of containersOf(pod)) {
+    if (violates(asObject(containerSecurityContext(c)?.seLinuxOptions), allowedTypes)) return true;
+  }
+  return false;
+}
+
 function seLinuxOptionsWith(allowedTypes: ReadonlySet<string>) {
   return (pod: PodUnderTest): CheckResult => {
+    if (!anyViolation(pod, allowedTypes)) return ALLOWED;
     const setters: string[] = [];
     const badTypes: string[] = [];
     let setUser = false;

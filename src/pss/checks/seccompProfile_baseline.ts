@@ -29,7 +29,14 @@ import {
   sortedSet,
   str,
 } from "../pod-model.js";
-import type { CheckResult, FieldPath, JsonObject, PodSecurityCheck, PodUnderTest } from "../types.js";
+import type {
+  CheckResult,
+  ContainerVisit,
+  FieldPath,
+  JsonObject,
+  PodSecurityCheck,
+  PodUnderTest,
+} from "../types.js";
 
 const POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
 const CONTAINER_ANNOTATION_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
@@ -62,21 +69,32 @@ function seccompAnnotations(pod: PodUnderTest): CheckResult {
   );
 }
 
+/** A securityContext whose seccompProfile sets a type other than RuntimeDefault or Localhost. */
+function setsBadSeccomp(sc: JsonObject | undefined): boolean {
+  const profile = asObject(sc?.seccompProfile);
+  return profile !== undefined && !validSeccompType(str(profile.type));
+}
+
+function containerSetsBadSeccomp(c: ContainerVisit): boolean {
+  return setsBadSeccomp(containerSecurityContext(c));
+}
+
 /** Explicitly set seccomp profiles with a bad type, at pod and container level (shared with restricted). */
-export function explicitlyBadSeccomp(pod: PodUnderTest) {
+export function explicitlyBadSeccomp(pod: PodUnderTest): { result: CheckResult; podValid: boolean } {
+  const podSc = podSecurityContext(pod);
+  // The cheap first pass: most pods set no bad profile, and need no message.
+  if (!setsBadSeccomp(podSc) && !containersOf(pod).some(containerSetsBadSeccomp)) {
+    return { result: ALLOWED, podValid: asObject(podSc?.seccompProfile) !== undefined };
+  }
   const setters: string[] = [];
   const values: string[] = [];
   const fields: FieldPath[] = [];
   const bad = (sc: JsonObject | undefined, at: FieldPath): boolean => {
-    const profile = asObject(sc?.seccompProfile);
-    if (!profile) return false;
-    const type = str(profile.type);
-    if (validSeccompType(type)) return false;
-    values.push(type);
+    if (!setsBadSeccomp(sc)) return false;
+    values.push(str(asObject(sc?.seccompProfile)?.type));
     fields.push(closestExisting(pod.root, [...at, "securityContext", "seccompProfile", "type"]));
     return true;
   };
-  const podSc = podSecurityContext(pod);
   const podBad = bad(podSc, pod.specPath);
   if (podBad) setters.push("pod");
   const badContainers = containersOf(pod)
