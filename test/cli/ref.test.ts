@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { runCli } from "../support/cli.js";
+import { repoRoot } from "../support/shared.js";
 
 describe("portcullis ref", () => {
   it("prints domain, path and the normalised form as JSON", async () => {
@@ -64,5 +67,15 @@ describe("portcullis top level", () => {
     const r = await runCli(["frobnicate"]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown verb 'frobnicate'/);
+  });
+});
+
+describe("the package's bin", () => {
+  const bin = join(repoRoot, "dist/cli/main.js");
+  it("dist/cli/main.js is executable after the build, so `npx portcullis` runs", {
+    skip: existsSync(bin) ? false : "skipped: dist/ not built (npm ci or npm run build builds it)",
+  }, () => {
+    assert.ok((statSync(bin).mode & 0o111) !== 0, "npm run build must chmod +x the bin");
+    assert.match(readFileSync(bin, "utf8"), /^#!\/usr\/bin\/env node\n/);
   });
 });
