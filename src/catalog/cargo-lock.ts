@@ -5,7 +5,7 @@
  */
 import { tomlTables } from "./poetry-lock.js";
 import { purl } from "./purl.js";
-import { basename, type Cataloger, locationOf, type Package, readText } from "./types.js";
+import { basename, type Cataloger, lockFilePackages, readText } from "./types.js";
 
 interface Crate {
   name: string;
@@ -24,18 +24,10 @@ export const cargoLockCataloger: Cataloger<Crate[]> = {
       .map((t) => ({ name: t.name, version: t.version, source: t.source }));
   },
   build: (found) =>
-    found.flatMap((f) =>
-      f.value.map(
-        (c): Package => ({
-          name: c.name,
-          version: c.version,
-          type: "cargo",
-          purl: purl("cargo", undefined, c.name, c.version),
-          licenses: [],
-          locations: [locationOf(f)],
-          foundBy: "cargo-lock",
-          metadata: c.source ? { source: c.source } : undefined,
-        }),
-      ),
-    ),
+    lockFilePackages(found, {
+      type: "cargo",
+      foundBy: "cargo-lock",
+      purl: (c) => purl("cargo", undefined, c.name, c.version),
+      metadata: (c) => (c.source ? { source: c.source } : undefined),
+    }),
 };

@@ -3,7 +3,7 @@
  * `name (version)` lines (platform suffixes like `-x86_64-linux` are dropped from the version).
  */
 import { purl } from "./purl.js";
-import { basename, type Cataloger, locationOf, type Package, readText } from "./types.js";
+import { basename, type Cataloger, lockFilePackages, readText } from "./types.js";
 
 interface Gem {
   name: string;
@@ -32,17 +32,9 @@ export const gemfileLockCataloger: Cataloger<Gem[]> = {
   wants: (path, info) => info.type === "file" && basename(path) === "Gemfile.lock",
   read: async (file) => parseGemfileLock(await readText(file, 16 << 20)),
   build: (found) =>
-    found.flatMap((f) =>
-      f.value.map(
-        (g): Package => ({
-          name: g.name,
-          version: g.version,
-          type: "gem",
-          purl: purl("gem", undefined, g.name, g.version),
-          licenses: [],
-          locations: [locationOf(f)],
-          foundBy: "gemfile-lock",
-        }),
-      ),
-    ),
+    lockFilePackages(found, {
+      type: "gem",
+      foundBy: "gemfile-lock",
+      purl: (g) => purl("gem", undefined, g.name, g.version),
+    }),
 };

@@ -3,7 +3,7 @@
  * section is left out.
  */
 import { normalizePythonName, purl } from "./purl.js";
-import { basename, type Cataloger, locationOf, type Package, readText } from "./types.js";
+import { basename, type Cataloger, lockFilePackages, readText } from "./types.js";
 
 interface LockPkg {
   name: string;
@@ -23,19 +23,10 @@ export const pipfileLockCataloger: Cataloger<LockPkg[]> = {
       .filter(([, v]) => typeof v?.version === "string" && v.version.startsWith("=="))
       .map(([name, v]) => ({ name, version: (v.version as string).slice(2) }));
   },
-  build(found) {
-    return found.flatMap((f) =>
-      f.value.map(
-        (p): Package => ({
-          name: p.name,
-          version: p.version,
-          type: "pypi",
-          purl: purl("pypi", undefined, normalizePythonName(p.name), p.version),
-          licenses: [],
-          locations: [locationOf(f)],
-          foundBy: "pipfile-lock",
-        }),
-      ),
-    );
-  },
+  build: (found) =>
+    lockFilePackages(found, {
+      type: "pypi",
+      foundBy: "pipfile-lock",
+      purl: (p) => purl("pypi", undefined, normalizePythonName(p.name), p.version),
+    }),
 };

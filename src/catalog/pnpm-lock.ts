@@ -5,7 +5,7 @@
  */
 import { parse } from "yaml";
 import { npmPurl } from "./npm-package.js";
-import { basename, type Cataloger, locationOf, type Package, readText } from "./types.js";
+import { basename, type Cataloger, lockFilePackages, readText } from "./types.js";
 
 interface PnpmEntry {
   name: string;
@@ -52,19 +52,6 @@ export const pnpmLockCataloger: Cataloger<PnpmEntry[]> = {
   wants: (path, info) =>
     info.type === "file" && basename(path) === "pnpm-lock.yaml" && !path.includes("node_modules/"),
   read: async (file) => parsePnpmLock(await readText(file, 64 << 20)),
-  build(found) {
-    return found.flatMap((f) =>
-      f.value.map(
-        (e): Package => ({
-          name: e.name,
-          version: e.version,
-          type: "npm",
-          purl: npmPurl(e.name, e.version),
-          licenses: [],
-          locations: [locationOf(f)],
-          foundBy: "pnpm-lock",
-        }),
-      ),
-    );
-  },
+  build: (found) =>
+    lockFilePackages(found, { type: "npm", foundBy: "pnpm-lock", purl: (e) => npmPurl(e.name, e.version) }),
 };

@@ -3,7 +3,7 @@
  * lockfiles, which is left out). A small line reader; the rest of the TOML is not needed.
  */
 import { normalizePythonName, purl } from "./purl.js";
-import { basename, type Cataloger, locationOf, type Package, readText } from "./types.js";
+import { basename, type Cataloger, lockFilePackages, readText } from "./types.js";
 
 interface LockPkg {
   name: string;
@@ -38,19 +38,10 @@ export const poetryLockCataloger: Cataloger<LockPkg[]> = {
       .filter((t) => t.name && t.version && t.category !== "dev")
       .map((t) => ({ name: t.name, version: t.version }));
   },
-  build(found) {
-    return found.flatMap((f) =>
-      f.value.map(
-        (p): Package => ({
-          name: p.name,
-          version: p.version,
-          type: "pypi",
-          purl: purl("pypi", undefined, normalizePythonName(p.name), p.version),
-          licenses: [],
-          locations: [locationOf(f)],
-          foundBy: "poetry-lock",
-        }),
-      ),
-    );
-  },
+  build: (found) =>
+    lockFilePackages(found, {
+      type: "pypi",
+      foundBy: "poetry-lock",
+      purl: (p) => purl("pypi", undefined, normalizePythonName(p.name), p.version),
+    }),
 };

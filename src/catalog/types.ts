@@ -66,6 +66,42 @@ export function locationOf(f: Found): PackageLocation {
   return { path: `/${f.path}`, layerIndex: f.layerIndex, layerDigest: f.layerDigest };
 }
 
+/** A name@version entry read from a lock file. */
+export interface LockEntry {
+  name: string;
+  version: string;
+}
+
+/**
+ * The packages of lock-file entries: one per entry, located at the lock file, with no declared
+ * licenses (lock files do not carry them). Shared by the yarn, pnpm, poetry, Pipfile, Gemfile
+ * and Cargo lock catalogers, which differ only in package type, purl and metadata.
+ */
+export function lockFilePackages<E extends LockEntry>(
+  found: Found<E[]>[],
+  spec: {
+    type: PackageType;
+    foundBy: string;
+    purl(entry: E): string;
+    metadata?(entry: E): Package["metadata"];
+  },
+): Package[] {
+  return found.flatMap((f) =>
+    f.value.map(
+      (e): Package => ({
+        name: e.name,
+        version: e.version,
+        type: spec.type,
+        purl: spec.purl(e),
+        licenses: [],
+        locations: [locationOf(f)],
+        foundBy: spec.foundBy,
+        ...(spec.metadata ? { metadata: spec.metadata(e) } : {}),
+      }),
+    ),
+  );
+}
+
 /** Text of a file, limited to `limit` bytes. */
 export async function readText(file: WantedFile, limit = 16 << 20): Promise<string> {
   return (await file.readAll(limit)).toString("utf8");

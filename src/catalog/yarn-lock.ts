@@ -4,7 +4,7 @@
  * workspace/link/patch-only entries are skipped.
  */
 import { npmPurl } from "./npm-package.js";
-import { basename, type Cataloger, locationOf, type Package, readText } from "./types.js";
+import { basename, type Cataloger, lockFilePackages, readText } from "./types.js";
 
 interface YarnEntry {
   name: string;
@@ -52,19 +52,6 @@ export const yarnLockCataloger: Cataloger<YarnEntry[]> = {
   wants: (path, info) =>
     info.type === "file" && basename(path) === "yarn.lock" && !path.includes("node_modules/"),
   read: async (file) => parseYarnLock(await readText(file, 64 << 20)),
-  build(found) {
-    return found.flatMap((f) =>
-      f.value.map(
-        (e): Package => ({
-          name: e.name,
-          version: e.version,
-          type: "npm",
-          purl: npmPurl(e.name, e.version),
-          licenses: [],
-          locations: [locationOf(f)],
-          foundBy: "yarn-lock",
-        }),
-      ),
-    );
-  },
+  build: (found) =>
+    lockFilePackages(found, { type: "npm", foundBy: "yarn-lock", purl: (e) => npmPurl(e.name, e.version) }),
 };
