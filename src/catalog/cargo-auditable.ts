@@ -11,7 +11,7 @@
 import { constants, inflateSync } from "node:zlib";
 import { isExecutableMagic } from "./go-binary.js";
 import { purl } from "./purl.js";
-import { type Cataloger, locationOf, type Package } from "./types.js";
+import { type Cataloger, lockFilePackages } from "./types.js";
 
 const PREFIX = Buffer.from('{"packages":');
 /** Bytes after a candidate zlib header needed to check its first inflated bytes. */
@@ -140,22 +140,14 @@ export const cargoAuditableCataloger: Cataloger<AuditableCrate[]> = {
   wants: (_path, info) => info.type === "file" && (info.mode & 0o111) !== 0 && info.size > 4096,
   read: (file) => scanCargoAuditable(file.chunks()),
   build: (found) =>
-    found.flatMap((f) =>
-      f.value.map(
-        (c): Package => ({
-          name: c.name,
-          version: c.version,
-          type: "cargo",
-          purl: purl("cargo", undefined, c.name, c.version),
-          licenses: [],
-          locations: [locationOf(f)],
-          foundBy: "cargo-auditable",
-          metadata: {
-            ...(c.source ? { source: c.source } : {}),
-            ...(c.kind === "build" ? { buildDependency: true } : {}),
-            ...(c.root ? { root: true } : {}),
-          },
-        }),
-      ),
-    ),
+    lockFilePackages(found, {
+      type: "cargo",
+      foundBy: "cargo-auditable",
+      purl: (c) => purl("cargo", undefined, c.name, c.version),
+      metadata: (c) => ({
+        ...(c.source ? { source: c.source } : {}),
+        ...(c.kind === "build" ? { buildDependency: true } : {}),
+        ...(c.root ? { root: true } : {}),
+      }),
+    }),
 };

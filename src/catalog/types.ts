@@ -75,7 +75,8 @@ export interface LockEntry {
 /**
  * The packages of lock-file entries: one per entry, located at the lock file, with no declared
  * licenses (lock files do not carry them). Shared by the yarn, pnpm, poetry, Pipfile, Gemfile
- * and Cargo lock catalogers, which differ only in package type, purl and metadata.
+ * and Cargo lock catalogers and by cargo-auditable (a lock file embedded in a binary), which
+ * differ only in package type, purl and metadata.
  */
 export function lockFilePackages<E extends LockEntry>(
   found: Found<E[]>[],
