@@ -46,18 +46,22 @@ export interface DockerConfigFile {
   credsStore?: string;
 }
 
-function decodeEntry(entry: AuthEntry, source: string): Credential | undefined {
-  if (entry.registrytoken) return { registryToken: entry.registrytoken, source };
-  let username = entry.username;
-  let password = entry.password;
+/**
+ * The username and password of a config entry: the base64 `auth` field ("user:password") when it
+ * decodes to one, else the `username` and `password` fields.
+ */
+export function entryUserPassword(entry: AuthEntry): { username?: string; password?: string } {
   if (entry.auth) {
     const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
     const i = decoded.indexOf(":");
-    if (i > 0) {
-      username = decoded.slice(0, i);
-      password = decoded.slice(i + 1);
-    }
+    if (i > 0) return { username: decoded.slice(0, i), password: decoded.slice(i + 1) };
   }
+  return { username: entry.username, password: entry.password };
+}
+
+function decodeEntry(entry: AuthEntry, source: string): Credential | undefined {
+  if (entry.registrytoken) return { registryToken: entry.registrytoken, source };
+  const { username, password } = entryUserPassword(entry);
   if (entry.identitytoken) return { username, identityToken: entry.identitytoken, source };
   if (username !== undefined && password !== undefined && (username !== "" || password !== "")) {
     return { username, password, source };

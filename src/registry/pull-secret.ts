@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { runCredentialHelper } from "./credential-helper.js";
-import type { AuthEntry, DockerConfigFile } from "./credentials.js";
+import { type AuthEntry, type DockerConfigFile, entryUserPassword } from "./credentials.js";
 import { RegistryError } from "./errors.js";
 
 /** kubectl's default --docker-server. */
@@ -125,16 +125,7 @@ export async function authsFromDockerConfig(
   for (const server of servers) {
     if (onlyServer !== undefined && server !== onlyServer) continue;
     const entry: AuthEntry = cfg.auths?.[server] ?? {};
-    let username = entry.username;
-    let password = entry.password;
-    if (entry.auth) {
-      const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
-      const i = decoded.indexOf(":");
-      if (i > 0) {
-        username = decoded.slice(0, i);
-        password = decoded.slice(i + 1);
-      }
-    }
+    let { username, password } = entryUserPassword(entry);
     if (username === undefined || password === undefined) {
       const helper = cfg.credHelpers?.[server] ?? cfg.credsStore;
       if (helper) {
