@@ -1,0 +1,26 @@
+/**
+ * OSV ecosystem names and package-name normalisation, shared by the importers (the index key)
+ * and the matcher (the look-up key), so both always agree. Not for version order (src/version).
+ */
+
+/** "Alpine:v3.18" → "Alpine"; "Ubuntu:22.04:LTS" → "Ubuntu"; "npm" → "npm". */
+export function ecosystemBase(ecosystem: string): string {
+  const i = ecosystem.indexOf(":");
+  return i === -1 ? ecosystem : ecosystem.slice(0, i);
+}
+
+/**
+ * The key a package name is indexed and looked up by:
+ * - PyPI: PEP 503 (lowercase, runs of `-`, `_`, `.` become one `-`);
+ * - Maven: `group:artifact`, case kept (Maven coordinates are case-sensitive);
+ * - Go: module path as is; npm, crates.io, RubyGems: as is (npm names are lowercase already);
+ * - distros (Alpine, Debian, Ubuntu, …): as is (source/origin package names).
+ */
+export function normalizePackageName(ecosystem: string, name: string): string {
+  switch (ecosystemBase(ecosystem)) {
+    case "PyPI":
+      return name.toLowerCase().replace(/[-_.]+/g, "-");
+    default:
+      return name;
+  }
+}
