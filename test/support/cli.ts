@@ -2,8 +2,13 @@
  * Run the real CLI (src/cli/main.ts under tsx) as a child process and capture its output.
  */
 import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { repoRoot } from "./shared.js";
+
+/** tsx by absolute URL, so the CLI also runs from a cwd outside the repository. */
+const TSX = pathToFileURL(createRequire(join(repoRoot, "package.json")).resolve("tsx")).href;
 
 export interface CliResult {
   code: number | null;
@@ -16,7 +21,7 @@ export function runCli(
   opts: { stdin?: string; env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "src/cli/main.ts"), ...args], {
+    const child = spawn(process.execPath, ["--import", TSX, join(repoRoot, "src/cli/main.ts"), ...args], {
       cwd: opts.cwd ?? repoRoot,
       env: { ...process.env, NO_COLOR: "1", ...opts.env },
       stdio: ["pipe", "pipe", "pipe"],
