@@ -83,6 +83,12 @@ export const VERBS: VerbEntry[] = [
     load: () => import("./verbs/attest.js"),
   },
   {
+    name: "registry",
+    summary:
+      "registry housekeeping: a retention plan per repository, applied with --apply (registry retention)",
+    load: () => import("./verbs/registry.js"),
+  },
+  {
     name: "webhook",
     summary: "admission webhook enforcing the ImagePolicy (webhook serve | install)",
     load: () => import("./verbs/webhook.js"),

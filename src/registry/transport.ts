@@ -41,7 +41,7 @@ export interface TransportOptions {
   maxRetryAfterMs?: number;
 }
 
-export type Action = "pull" | "push";
+export type Action = "pull" | "push" | "delete";
 
 export interface RegistryRequest {
   /** Registry domain as in the reference (`docker.io`, `ghcr.io`, `127.0.0.1:5000`). */

@@ -1,0 +1,179 @@
+/**
+ * `portcullis registry retention REPO`: a retention plan for one repository — which tags and
+ * manifests would be deleted and why each kept one is kept — and with `--apply` the deletion
+ * through the registry API. Thin layer over src/registry/retention.ts.
+ */
+import { readFileSync } from "node:fs";
+import { type Command, Option } from "commander";
+import { InvalidReferenceError, parseReference } from "../../reference/index.js";
+import { RegistryError } from "../../registry/errors.js";
+import {
+  applyRetention,
+  planRetention,
+  type RetentionPlan,
+  type RetentionRules,
+  validateRetentionRules,
+} from "../../registry/retention.js";
+import { OperationalError, UsageError } from "../errors.js";
+import { writeOutputFile } from "../files.js";
+import { addRegistryOptions, clientFromFlags, REGISTRY_HELP, type RegistryFlags } from "./resolve.js";
+
+interface RetentionFlags extends RegistryFlags {
+  keepLast?: string;
+  keepSemver?: string;
+  keepYoungerThan?: string;
+  keepDigests?: string[];
+  apply?: boolean;
+  format?: "table" | "json";
+  output?: string;
+}
+
+/** `30d`, `12h`, `2w`, `90m` → milliseconds (retention ages; a bare number is days). */
+export function parseAge(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)(m|h|d|w)?$/.exec(s.trim());
+  if (!m)
+    throw new UsageError(`--keep-younger-than: invalid age ${JSON.stringify(s)} (use e.g. 30d, 12h, 2w)`);
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[
+    (m[2] ?? "d") as "m" | "h" | "d" | "w"
+  ];
+  return Math.round(Number(m[1]) * unit);
+}
+
+/** Digests from files: one per line, bare (`sha256:…`) or in a reference (`name@sha256:…`); `#` comments. */
+function readDigests(files: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (err) {
+      throw new UsageError(`--keep-digests: cannot read ${file}: ${(err as Error).message}`);
+    }
+    text.split(/\r?\n/).forEach((raw, i) => {
+      const line = raw.replace(/#.*/, "").trim();
+      if (!line) return;
+      const m = /(sha256:[0-9a-f]{64})$/.exec(line);
+      if (!m)
+        throw new UsageError(
+          `${file}:${i + 1}: expected a digest (sha256:<64 hex>) or name@sha256:…, got ${JSON.stringify(line)}`,
+        );
+      out.add(m[1] as string);
+    });
+  }
+  return out;
+}
+
+function renderTable(
+  plan: RetentionPlan,
+  applied?: { deleted: string[]; failed: { what: string; message: string }[] },
+): string {
+  const lines: string[] = [`${plan.repository}`];
+  const w = Math.max(3, ...plan.tags.map((t) => t.tag.length));
+  lines.push(`  ${"TAG".padEnd(w)}  DIGEST         CREATED     DECISION  WHY`);
+  for (const t of plan.tags) {
+    lines.push(
+      `  ${t.tag.padEnd(w)}  ${t.digest.slice(7, 19)}   ${(t.created ?? "-").slice(0, 10).padEnd(10)}  ${t.decision.padEnd(8)}  ${t.reasons.join("; ")}`,
+    );
+  }
+  const del = plan.manifests.filter((m) => m.decision === "delete");
+  const att = del.filter((m) => m.kind === "attachment").length;
+  lines.push(
+    `${plan.tags.filter((t) => t.decision === "keep").length} of ${plan.tags.length} tags kept; ${del.length - att} manifests and ${att} signature/attestation tags ${applied ? "deleted" : "would be deleted"}`,
+  );
+  for (const m of plan.manifests.filter(
+    (x) =>
+      x.decision === "keep" &&
+      x.kind !== "attachment" &&
+      x.tags.every((t) => plan.tags.find((p) => p.tag === t)?.decision === "delete"),
+  )) {
+    lines.push(`  kept ${m.digest.slice(0, 19)}… (${m.tags.join(", ")}): ${m.reasons.join("; ")}`);
+  }
+  if (applied) for (const f of applied.failed) lines.push(`  failed: ${f.what}: ${f.message}`);
+  else if (del.length > 0) lines.push("Nothing was deleted: run again with --apply to delete.");
+  return `${lines.join("\n")}\n`;
+}
+
+export function register(program: Command): void {
+  const registry = program.command("registry").description("registry housekeeping (registry retention)");
+  const cmd = registry
+    .command("retention")
+    .description("plan (and with --apply, carry out) which tags and manifests of a repository to delete")
+    .argument("<repository>", "repository, e.g. registry.example.com/team/app")
+    .option("--keep-last <n>", "keep the newest N tags (by image creation time)")
+    .option("--keep-semver <range>", "keep tags that are semver versions in RANGE, e.g. '>=1.4' or '^2'")
+    .option(
+      "--keep-younger-than <age>",
+      "keep tags whose image is younger than AGE: 30d, 12h, 2w (bare number: days)",
+    )
+    .option(
+      "--keep-digests <file>",
+      "keep these digests and their tags: one per line, bare or name@digest (repeatable; e.g. the images a cluster runs)",
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
+    .option("--apply", "delete what the plan marks for deletion (the registry must allow deletes)")
+    .addOption(
+      new Option("-f, --format <format>", "output format (default: table on a TTY, json otherwise)").choices([
+        "table",
+        "json",
+      ]),
+    )
+    .option("-o, --output <file>", "write the plan to FILE instead of stdout");
+  addRegistryOptions(cmd).addHelpText(
+    "after",
+    `
+A tag is kept when any keep rule holds. Registries delete manifests, not tags: a digest is deleted
+only when none of its tags is kept, no kept index references it and it is not in --keep-digests;
+cosign signatures/attestations (sha256-….sig/.att/.sbom) go with their image. Blobs are freed
+by the registry's own garbage collection afterwards.
+${REGISTRY_HELP}
+
+Examples:
+  portcullis registry retention registry.example.com/team/app --keep-last 10 --keep-semver '>=2'
+  portcullis registry retention 127.0.0.1:5000/app --keep-younger-than 30d --keep-digests running.txt --apply
+
+Exit codes: 0 planned (or applied), 2 bad flag or repository, 3 a registry failure or a deletion failed.`,
+  );
+  cmd.action(async (repository: string, flags: RetentionFlags) => {
+    let repo: ReturnType<typeof parseReference>;
+    try {
+      repo = parseReference(repository, { strictHost: true });
+    } catch (err) {
+      if (err instanceof InvalidReferenceError)
+        throw new UsageError(`${JSON.stringify(repository)}: ${err.message}`);
+      throw err;
+    }
+    if (repo.tag || repo.digest)
+      throw new UsageError(`${JSON.stringify(repository)}: give a repository without a tag or digest`);
+    const rules: RetentionRules = {};
+    if (flags.keepLast !== undefined) {
+      if (!/^\d+$/.test(flags.keepLast))
+        throw new UsageError(`--keep-last: expected a whole number, got ${JSON.stringify(flags.keepLast)}`);
+      rules.keepLast = Number(flags.keepLast);
+    }
+    if (flags.keepSemver !== undefined) rules.keepSemver = flags.keepSemver;
+    if (flags.keepYoungerThan !== undefined) rules.keepYoungerThanMs = parseAge(flags.keepYoungerThan);
+    if (flags.keepDigests) rules.keepDigests = readDigests(flags.keepDigests);
+    try {
+      validateRetentionRules(rules);
+    } catch (err) {
+      throw new UsageError((err as Error).message.replace(/^registry -: /, ""));
+    }
+    const client = clientFromFlags(flags);
+    try {
+      const plan = await planRetention(client, repo, rules);
+      const applied = flags.apply ? await applyRetention(client, plan) : undefined;
+      const json = flags.format === "json" || (!flags.format && !(process.stdout.isTTY && !flags.output));
+      const text = json
+        ? `${JSON.stringify({ ...plan, ...(applied ? { applied } : {}) }, null, 2)}\n`
+        : renderTable(plan, applied);
+      if (flags.output) writeOutputFile(flags.output, text);
+      else process.stdout.write(text);
+      if (applied && applied.failed.length > 0) process.exitCode = 3;
+    } catch (err) {
+      if (err instanceof RegistryError) throw new OperationalError(err.message);
+      throw err;
+    } finally {
+      await client.close();
+    }
+  });
+}
