@@ -128,15 +128,16 @@ spec:
     };
     const gen = await runCli(["key", "generate"], { cwd: dir, env: password });
     assert.equal(gen.code, 0, gen.stderr);
-    const att = await runCli(
-      ["sbom", pinned, "--attest", "--key", "cosign.key", "-q", "-o", "sbom.cdx.json"],
-      {
+    const att = await timed("sbom --attest", () =>
+      runCli(["sbom", pinned, "--attest", "--key", "cosign.key", "-q", "-o", "sbom.cdx.json"], {
         cwd: dir,
         env: password,
-      },
+      }),
     );
     assert.equal(att.code, 0, att.stderr);
-    const sign = await runCli(["sign", pinned, "--key", "cosign.key"], { cwd: dir, env: password });
+    const sign = await timed("sign", () =>
+      runCli(["sign", pinned, "--key", "cosign.key"], { cwd: dir, env: password }),
+    );
     assert.equal(sign.code, 0, sign.stderr);
     const verify = await timed("verify", () =>
       runCli(["verify", pinned, "--key", "cosign.pub"], { cwd: dir }),
