@@ -283,6 +283,13 @@ export class SqliteVulnDb implements VulnDb {
     }
   }
 
+  /** Fold the WAL into the file and stop using one (for a file to copy elsewhere). */
+  toSingleFile(): void {
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
+    this.db.pragma("journal_mode = DELETE");
+    this.db.exec("VACUUM");
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
