@@ -29,7 +29,8 @@ export async function openVulnStore(location?: string, opts: OpenVulnStoreOption
     return PostgresVulnDb.open(where, opts);
   }
   const envTimeout = Number(process.env.PORTCULLIS_DB_BUSY_TIMEOUT_MS);
-  const busyTimeoutMs = opts.busyTimeoutMs ?? (Number.isFinite(envTimeout) && envTimeout >= 0 ? envTimeout : undefined);
+  const busyTimeoutMs =
+    opts.busyTimeoutMs ?? (Number.isFinite(envTimeout) && envTimeout >= 0 ? envTimeout : undefined);
   return SqliteVulnDb.open(where, {
     ...(opts.write !== undefined ? { write: opts.write } : {}),
     ...(busyTimeoutMs !== undefined ? { busyTimeoutMs } : {}),

@@ -1,7 +1,8 @@
 /**
- * The embedded backend: one SQLite file (better-sqlite3) in WAL mode, so readers (scan, check,
- * webhook replicas on one host) keep reading the last committed data while an import writes;
- * an import is one transaction. Indexed by (ecosystem, normalised package name). Schema
+ * The embedded backend: one SQLite file (better-sqlite3). A writer switches it to WAL mode, so
+ * readers (scan, check, webhook replicas on one host) keep reading the last committed data while
+ * an import writes, and back to a rollback journal when it closes, so the file alone can be
+ * read from a read-only mount; an import is one transaction. Indexed by (ecosystem, normalised package name). Schema
  * versioned in `schema_version` with forward migrations; a file from a newer Portcullis is
  * refused rather than misread.
  */
@@ -291,6 +292,16 @@ export class SqliteVulnDb implements VulnDb {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    // Leave the file in rollback-journal mode when no one else has it open, so readers on a
+    // read-only mount (no -shm file to create) can open it. With readers attached it stays WAL.
+    if (this.writable)
+      try {
+        this.db.pragma("busy_timeout = 0");
+        this.db.pragma("journal_mode = DELETE");
+      } catch {
+        // another connection is open: keep WAL
+      }
+    this.db.close();
   }
 }
