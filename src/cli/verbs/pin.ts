@@ -73,7 +73,7 @@ export function collectSources(args: string[]): { sources: PinSource[]; problems
       const p = join(dir, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) walk(p);
-      } else if (e.isFile()) addFile(p, false);
+      } else if (e.isFile() || (e.isSymbolicLink() && isRegularFile(p))) addFile(p, false);
     }
   };
   for (const arg of args) {
@@ -105,6 +105,15 @@ export function collectSources(args: string[]): { sources: PinSource[]; problems
     else addFile(arg, true);
   }
   return { sources, problems };
+}
+
+/** A symlink found while walking counts when it points at a regular file (never at a directory). */
+function isRegularFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
 
 export function register(program: Command): void {
