@@ -8,10 +8,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { type Command, Option } from "commander";
 import pc from "picocolors";
-import { writeFileAtomic } from "../../pin/atomic-write.js";
+import { writePinnedFile } from "../../pin/atomic-write.js";
 import { isDockerfileName, looksLikeDockerfile } from "../../pin/find-dockerfile.js";
 import type { SourceProblem } from "../../pin/image-site.js";
-import { type PinResult, type PinSource, pinSources } from "../../pin/pinner.js";
+import { markUnwritten, type PinResult, type PinSource, pinSources } from "../../pin/pinner.js";
 import { unifiedDiff } from "../../pin/unified-diff.js";
 import { decodeInputText } from "../../report/input-text.js";
 import { describeFsError, writeOutputFile } from "../files.js";
@@ -22,6 +22,7 @@ interface PinFlags extends RegistryFlags {
   check?: boolean;
   dryRun?: boolean;
   verify?: boolean;
+  force?: boolean;
   format?: "table" | "json";
   output?: string;
   quiet?: boolean;
@@ -57,9 +58,10 @@ export function collectSources(args: string[]): { sources: PinSource[]; problems
       return;
     }
     const text = decoded.text;
-    if (kind) sources.push({ name: file, text, kind });
+    const bom = hasBom(bytes) ? { bom: true } : {};
+    if (kind) sources.push({ name: file, text, kind, ...bom });
     else if (explicit)
-      sources.push({ name: file, text, kind: looksLikeDockerfile(text) ? "dockerfile" : "yaml" });
+      sources.push({ name: file, text, kind: looksLikeDockerfile(text) ? "dockerfile" : "yaml", ...bom });
   };
   const walk = (dir: string) => {
     let entries: import("node:fs").Dirent[];
@@ -91,7 +93,12 @@ export function collectSources(args: string[]): { sources: PinSource[]; problems
         continue;
       }
       const text = decoded.text;
-      sources.push({ name: "-", text, kind: looksLikeDockerfile(text) ? "dockerfile" : "yaml" });
+      sources.push({
+        name: "-",
+        text,
+        kind: looksLikeDockerfile(text) ? "dockerfile" : "yaml",
+        ...(hasBom(bytes) ? { bom: true } : {}),
+      });
       continue;
     }
     let st: import("node:fs").Stats;
@@ -105,6 +112,10 @@ export function collectSources(args: string[]): { sources: PinSource[]; problems
     else addFile(arg, true);
   }
   return { sources, problems };
+}
+
+function hasBom(bytes: Buffer): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
 /** A symlink found while walking counts when it points at a regular file (never at a directory). */
@@ -130,6 +141,7 @@ export function register(program: Command): void {
     )
     .option("--dry-run", "print a unified diff of the changes instead of writing the files")
     .option("--verify", "also resolve the tags of already-pinned images and report drift (exit 1)")
+    .option("--force", "also rewrite read-only files (mode without write permission)")
     .addOption(
       new Option("-f, --format <format>", "report format (default: table on a TTY, json otherwise)").choices([
         "table",
@@ -191,14 +203,17 @@ input (the other files are still processed), 3 a registry failed (those images s
           continue;
         }
         if (source.name === "-") {
-          process.stdout.write(next ?? source.text);
+          process.stdout.write(`${source.bom ? "\uFEFF" : ""}${next ?? source.text}`);
           continue;
         }
         if (next === undefined) continue;
-        try {
-          writeFileAtomic(source.name, next);
-        } catch (err) {
-          writeErrors.push({ file: source.name, message: `cannot write: ${(err as Error).message}` });
+        const written = writePinnedFile(source.name, next, { force: flags.force, bom: source.bom });
+        if (written.ok) continue;
+        // Nothing in this file is pinned on disk: say so per image (failed: exit 3).
+        if (written.kind === "failed") markUnwritten(outcome.results, source.name, "failed", written.message);
+        else {
+          markUnwritten(outcome.results, source.name, "skipped", written.message);
+          writeErrors.push({ file: source.name, message: written.message });
         }
       }
     }
