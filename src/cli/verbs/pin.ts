@@ -1,6 +1,6 @@
 /**
- * `portcullis pin <files|dirs|->`: rewrite images in Kubernetes manifests and Dockerfile FROM
- * lines to `name:tag@sha256:…`, changing nothing else in the files. `--check` lists unpinned
+ * `portcullis pin <files|dirs|->`: rewrite images in Kubernetes manifests (containers, image
+ * volumes) and Dockerfiles (FROM, COPY --from, RUN --mount from) to `name:tag@sha256:…`, changing nothing else in the files. `--check` lists unpinned
  * images (exit 1) without network or writes; `--dry-run` prints a unified diff; `--verify`
  * reports pinned tags that now point elsewhere (drift, exit 1). Files are replaced atomically.
  */
@@ -156,11 +156,14 @@ export function register(program: Command): void {
     `
 Every 'image:' of containers, initContainers and ephemeralContainers (in any kind: Pod,
 Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, PodTemplate, Lists, CRDs that embed
-pod templates) and every Dockerfile FROM image is rewritten to name:tag@sha256:<digest> (the
+pod templates), every image volume (volumes[].image.reference) and every Dockerfile image (FROM,
+COPY --from=<image>, RUN --mount=...,from=<image>) is rewritten to name:tag@sha256:<digest> (the
 index digest for multi-platform images; ':latest' is written out when there was no tag). Only
 the image text changes: comments, quotes, key order and indentation stay as they were. Each file
-is replaced atomically (temporary file + rename). With '-' the result goes to stdout and the
-report to stderr. Images built from ARG values, 'scratch' and build stages are left alone.
+is replaced atomically (temporary file + rename in the directory of a symlink's target; files
+with several hard links are rewritten in place); read-only files need --force; a UTF-8 BOM is
+kept. With '-' the result goes to stdout and the report to stderr. Images built from ARG
+values, 'scratch' and build stages are left alone.
 ${REGISTRY_HELP}
 
 Examples:
@@ -171,7 +174,8 @@ Examples:
   kustomize build . | portcullis pin - > pinned.yaml
 
 Exit codes: 0 done, 1 unpinned images (--check) or drift (--verify), 2 unreadable or invalid
-input (the other files are still processed), 3 a registry failed (those images stay unchanged).`,
+input or a read-only file without --force (the other files are still processed), 3 a registry
+failed or a file could not be written (those images stay unchanged).`,
   );
   cmd.action(async (paths: string[], flags: PinFlags) => {
     const { sources, problems } = collectSources(paths);
