@@ -1,51 +1,39 @@
 /**
  * The base images of Dockerfiles, for `portcullis check`: every FROM that names an image (not an
- * earlier stage, not scratch), with ARG defaults declared before the first FROM substituted
- * (`FROM ${BASE}`), and its position. Not the Dockerfile linter (src/lint/dockerfile/).
+ * earlier stage, not scratch) as the shared parser resolves it (src/dockerfile: global ARG
+ * defaults substituted). A base built from an ARG without a value (`FROM ${REG}/app:1.0`) is
+ * unresolved, as in `lint dockerfile`: it is not checked, and a note says so. Files are found by
+ * the one naming rule in src/dockerfile/files.ts. Not the Dockerfile linter (src/lint/dockerfile/).
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
-import { DockerfileParser } from "dockerfile-ast";
+import { readFileSync, statSync } from "node:fs";
+import { findDockerfilesIn, isDockerfileInput } from "../dockerfile/files.js";
+import { DockerfileSyntaxError } from "../dockerfile/model.js";
+import { parseDockerfile } from "../dockerfile/parser.js";
 import type { InputError } from "../report/finding.js";
+
+export { isDockerfileInput, isDockerfileName } from "../dockerfile/files.js";
 
 export interface BaseImage {
   file: string;
-  /** The image as written after ARG substitution. */
+  /** The image after ARG substitution. */
   image: string;
   /** As written in the file. */
   written: string;
   stage: string;
   line: number;
   column: number;
+  /** Built from an ARG without a value: not checked (`image` is what substitution left). */
+  unresolved?: boolean;
 }
 
-export function isDockerfileName(name: string): boolean {
-  const b = basename(name);
-  return /^(Dockerfile|Containerfile)([.-].+)?$/.test(b) || /\.(dockerfile|containerfile)$/i.test(b);
-}
-
-/** Dockerfiles among the inputs: named files, and those found in directories (recursively). */
+/** Dockerfiles among the inputs: files named explicitly (see isDockerfileInput), and those found in directories. */
 export function findDockerfiles(inputs: readonly string[]): string[] {
   const out: string[] = [];
-  const walk = (dir: string) => {
-    let entries: import("node:fs").Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return; // the manifest loader reports unreadable inputs
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      if (e.name.startsWith(".") || e.name === "node_modules") continue;
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && isDockerfileName(e.name)) out.push(p);
-    }
-  };
   for (const input of inputs) {
+    if (input === "-") continue;
     try {
-      if (statSync(input).isDirectory()) walk(input);
-      else if (isDockerfileName(input)) out.push(input);
+      if (statSync(input).isDirectory()) out.push(...findDockerfilesIn(input).files);
+      else if (isDockerfileInput(input)) out.push(input);
     } catch {
       // reported by the manifest loader
     }
@@ -53,49 +41,35 @@ export function findDockerfiles(inputs: readonly string[]): string[] {
   return out;
 }
 
-function substitute(text: string, vars: Map<string, string>): string {
-  return text.replace(
-    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (m, a, def, b) => {
-      const name = (a ?? b) as string;
-      const v = vars.get(name);
-      if (v !== undefined && v !== "") return v;
-      if (def !== undefined) return def as string;
-      return m;
-    },
-  );
-}
-
+/** Base images of one Dockerfile, unresolved ones included (flagged). Throws DockerfileSyntaxError. */
 export function baseImagesOf(file: string, text: string): BaseImage[] {
-  const df = DockerfileParser.parse(text);
-  const vars = new Map<string, string>();
-  for (const arg of df.getInitialARGs()) {
-    const p = arg.getProperty();
-    if (p?.getValue() != null) vars.set(p.getName(), p.getValue() as string);
-  }
-  const stages = new Set<string>();
+  const df = parseDockerfile(text, { file });
   const out: BaseImage[] = [];
-  df.getFROMs().forEach((from, i) => {
-    const written = from.getImage() ?? "";
-    const stage = from.getBuildStage() ?? String(i);
-    const image = substitute(written, vars);
-    const range = from.getImageRange() ?? from.getRange();
-    if (written && !stages.has(image.toLowerCase()) && image !== "scratch") {
-      out.push({
-        file,
-        image,
-        written,
-        stage,
-        line: range.start.line + 1,
-        column: range.start.character + 1,
-      });
-    }
-    if (from.getBuildStage()) stages.add((from.getBuildStage() as string).toLowerCase());
-  });
+  for (const stage of df.stages) {
+    const b = stage.base;
+    if (b.stageRef !== undefined || b.scratch) continue;
+    out.push({
+      file,
+      image: b.resolved,
+      written: b.raw,
+      stage: stage.name ?? String(stage.index),
+      line: b.at.line,
+      column: b.at.column,
+      ...(b.unresolved ? { unresolved: true } : {}),
+    });
+  }
   return out;
 }
 
-export function loadBaseImages(files: readonly string[], errors: InputError[]): BaseImage[] {
+/**
+ * Resolved base images of the files; parse failures become input errors (file:line), unresolved
+ * bases become notes ("file:line: …") when `notes` is given.
+ */
+export function loadBaseImages(
+  files: readonly string[],
+  errors: InputError[],
+  notes?: string[],
+): BaseImage[] {
   const out: BaseImage[] = [];
   for (const f of files) {
     let text: string;
@@ -105,7 +79,21 @@ export function loadBaseImages(files: readonly string[], errors: InputError[]): 
       errors.push({ file: f, message: `cannot read: ${(err as Error).message}` });
       continue;
     }
-    out.push(...baseImagesOf(f, text));
+    let bases: BaseImage[];
+    try {
+      bases = baseImagesOf(f, text);
+    } catch (err) {
+      if (!(err instanceof DockerfileSyntaxError)) throw err;
+      errors.push({ file: f, line: err.line, column: err.column, message: err.reason });
+      continue;
+    }
+    for (const b of bases) {
+      if (!b.unresolved) out.push(b);
+      else
+        notes?.push(
+          `${b.file}:${b.line}:${b.column}: base image ${b.written} of stage ${b.stage} uses a build argument without a default: not checked`,
+        );
+    }
   }
   return out;
 }

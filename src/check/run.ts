@@ -18,7 +18,7 @@ import type { LoadedPolicy } from "../policy/types.js";
 import { podView } from "../policy/workload.js";
 import { buildReport, type Finding, type InputError, type Report, type RuleMeta } from "../report/finding.js";
 import { VERSION } from "../version.js";
-import { findDockerfiles, isDockerfileName, loadBaseImages } from "./dockerfiles.js";
+import { findDockerfiles, isDockerfileInput, loadBaseImages } from "./dockerfiles.js";
 
 export interface CheckOptions {
   policy: LoadedPolicy;
@@ -66,11 +66,12 @@ function toFinding(d: PolicyDecision, e: PolicyEvaluation, location: Finding["lo
 
 export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const { policy } = opts.policy;
-  const manifestInputs = opts.paths.filter((p) => !isDockerfileName(p));
+  const manifestInputs = opts.paths.filter((p) => !isDockerfileInput(p));
   const set = loadManifests(manifestInputs, { readStdin: opts.readStdin });
   const errors: InputError[] = [...set.errors];
   const dockerfiles = findDockerfiles(opts.paths);
-  const bases = loadBaseImages(dockerfiles, errors);
+  const notes: string[] = [];
+  const bases = loadBaseImages(dockerfiles, errors, notes);
 
   // Namespace labels from Namespace objects in the input, then the configured map.
   const nsLabels = new Map<string, Record<string, string>>(Object.entries(opts.namespaceLabels ?? {}));
@@ -105,7 +106,6 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   };
 
   const findings: Finding[] = [];
-  const notes: string[] = [];
   const checked: CheckedObject[] = [];
   for (const w of workloads) {
     const pod = podView(w.value);

@@ -108,6 +108,9 @@ export interface Instruction {
 export interface BaseImage {
   /** As written in the Dockerfile, e.g. `${BASE}` or `python:3.12-slim`. */
   raw: string;
+  /** Where the image argument starts and ends in the file (`end` is exclusive). */
+  at: Position;
+  end: Position;
   /** After substituting global ARGs (defaults and --build-arg). */
   resolved: string;
   /** A variable could not be resolved (no default, no --build-arg): image checks skip it. */

@@ -491,6 +491,8 @@ function buildStage(
   const resolved = sub.value;
   const base: BaseImage = {
     raw,
+    at: instr.positionOf(words[0].start),
+    end: instr.positionOf(words[0].end),
     resolved,
     unresolved: sub.missing.length > 0 || resolved === "",
     scratch: resolved.toLowerCase() === "scratch",

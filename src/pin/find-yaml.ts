@@ -1,7 +1,8 @@
 /**
  * Finding container images in Kubernetes YAML (any number of documents, any workload kind,
  * Lists, CRDs that embed pod templates): every `image` of an item under `containers`,
- * `initContainers` or `ephemeralContainers`, wherever that appears. Uses yaml's CST ranges so
+ * `initContainers` or `ephemeralContainers`, and every `image.reference` of an item under
+ * `volumes` (Kubernetes image volumes, `spec.volumes[].image.reference`), wherever that appears. Uses yaml's CST ranges so
  * the pinner can splice the source byte-exactly; comments and formatting are never re-printed.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, Scalar } from "yaml";
@@ -58,6 +59,15 @@ export function findYamlImages(
                 image,
                 `${here} ${key === "containers" ? "container" : key.replace(/s$/, "")} ${cname}`,
               );
+          }
+        }
+        if (key === "volumes" && isSeq(pair.value)) {
+          for (const item of pair.value.items) {
+            if (!isMap(item)) continue;
+            const volume = item.get("image", true);
+            const reference = isMap(volume) ? volume.get("reference", true) : undefined;
+            const vname = scalarString(item.get("name", true)) ?? "?";
+            if (isScalar(reference)) addSite(reference, `${here} image volume ${vname}`);
           }
         }
         walk(pair.value as Node | null, here);

@@ -15,6 +15,8 @@ export interface PinSource {
   name: string;
   text: string;
   kind: "yaml" | "dockerfile";
+  /** The file began with a UTF-8 byte-order mark (not part of `text`; written back). */
+  bom?: boolean;
 }
 
 export type PinStatus =
@@ -80,6 +82,24 @@ export function findImages(source: PinSource): { sites: ImageSite[]; problems: S
   return source.kind === "dockerfile"
     ? findDockerfileImages(source.text, source.name)
     : findYamlImages(source.text, source.name);
+}
+
+/**
+ * After a file could not be written: its `pinned` results become `status` with the reason,
+ * so nothing is reported or counted as pinned that is not pinned on disk.
+ */
+export function markUnwritten(
+  results: PinResult[],
+  file: string,
+  status: "failed" | "skipped",
+  message: string,
+): void {
+  for (const r of results) {
+    if (r.file !== file || r.status !== "pinned") continue;
+    r.status = status;
+    r.message = message;
+    delete r.pinned;
+  }
 }
 
 export async function pinSources(

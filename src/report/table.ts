@@ -1,6 +1,7 @@
 /**
  * Human-readable report: findings grouped by file, then by object, with line:column, severity,
- * rule and message; input errors; a summary line. Coloured only when asked (TTY, no NO_COLOR).
+ * rule (with its hadolint id for Dockerfile rules, e.g. `dockerfile-cd-in-run (DL3003)`) and
+ * message; input errors; a summary line. Coloured only when asked (TTY, no NO_COLOR).
  */
 import pc from "picocolors";
 import type { Finding, Report, Severity } from "./finding.js";
@@ -44,12 +45,14 @@ export function renderTable(report: Report, opts: { color: boolean; quiet: boole
         if (f.suppressed) {
           out.push(
             c.dim(
-              `${indent}${position(f).padEnd(posWidth)}  ${"SUPPRESSED".padEnd(8)} ${f.rule}  ${f.message}`,
+              `${indent}${position(f).padEnd(posWidth)}  ${"SUPPRESSED".padEnd(8)} ${ruleLabel(f)}  ${f.message}`,
             ) + c.dim(` (${f.suppressed.reason})`),
           );
           continue;
         }
-        out.push(`${indent}${where}  ${sevColor[f.severity](sev)} ${c.bold(f.rule)}  ${f.message}${ctr}`);
+        out.push(
+          `${indent}${where}  ${sevColor[f.severity](sev)} ${c.bold(f.rule)}${f.hadolint ? ` (${f.hadolint})` : ""}  ${f.message}${ctr}`,
+        );
         if (f.fix) out.push(`${indent}${" ".repeat(posWidth)}  ${c.green(`fix: ${f.fix}`)}`);
       }
     }
@@ -65,6 +68,11 @@ export function renderTable(report: Report, opts: { color: boolean; quiet: boole
   }
   if (!opts.quiet) out.push(summaryLine(report, c));
   return out.length ? `${out.join("\n")}\n` : "";
+}
+
+/** The rule id, with the hadolint id a Dockerfile rule corresponds to. */
+function ruleLabel(f: Finding): string {
+  return f.hadolint ? `${f.rule} (${f.hadolint})` : f.rule;
 }
 
 function position(f: Finding): string {

@@ -1,6 +1,6 @@
 /**
- * `portcullis pin <files|dirs|->`: rewrite images in Kubernetes manifests and Dockerfile FROM
- * lines to `name:tag@sha256:…`, changing nothing else in the files. `--check` lists unpinned
+ * `portcullis pin <files|dirs|->`: rewrite images in Kubernetes manifests (containers, image
+ * volumes) and Dockerfiles (FROM, COPY --from, RUN --mount from) to `name:tag@sha256:…`, changing nothing else in the files. `--check` lists unpinned
  * images (exit 1) without network or writes; `--dry-run` prints a unified diff; `--verify`
  * reports pinned tags that now point elsewhere (drift, exit 1). Files are replaced atomically.
  */
@@ -8,10 +8,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { type Command, Option } from "commander";
 import pc from "picocolors";
-import { writeFileAtomic } from "../../pin/atomic-write.js";
+import { writePinnedFile } from "../../pin/atomic-write.js";
 import { isDockerfileName, looksLikeDockerfile } from "../../pin/find-dockerfile.js";
 import type { SourceProblem } from "../../pin/image-site.js";
-import { type PinResult, type PinSource, pinSources } from "../../pin/pinner.js";
+import { markUnwritten, type PinResult, type PinSource, pinSources } from "../../pin/pinner.js";
 import { unifiedDiff } from "../../pin/unified-diff.js";
 import { decodeInputText } from "../../report/input-text.js";
 import { describeFsError, writeOutputFile } from "../files.js";
@@ -22,6 +22,7 @@ interface PinFlags extends RegistryFlags {
   check?: boolean;
   dryRun?: boolean;
   verify?: boolean;
+  force?: boolean;
   format?: "table" | "json";
   output?: string;
   quiet?: boolean;
@@ -57,9 +58,10 @@ export function collectSources(args: string[]): { sources: PinSource[]; problems
       return;
     }
     const text = decoded.text;
-    if (kind) sources.push({ name: file, text, kind });
+    const bom = hasBom(bytes) ? { bom: true } : {};
+    if (kind) sources.push({ name: file, text, kind, ...bom });
     else if (explicit)
-      sources.push({ name: file, text, kind: looksLikeDockerfile(text) ? "dockerfile" : "yaml" });
+      sources.push({ name: file, text, kind: looksLikeDockerfile(text) ? "dockerfile" : "yaml", ...bom });
   };
   const walk = (dir: string) => {
     let entries: import("node:fs").Dirent[];
@@ -73,7 +75,7 @@ export function collectSources(args: string[]): { sources: PinSource[]; problems
       const p = join(dir, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) walk(p);
-      } else if (e.isFile()) addFile(p, false);
+      } else if (e.isFile() || (e.isSymbolicLink() && isRegularFile(p))) addFile(p, false);
     }
   };
   for (const arg of args) {
@@ -91,7 +93,12 @@ export function collectSources(args: string[]): { sources: PinSource[]; problems
         continue;
       }
       const text = decoded.text;
-      sources.push({ name: "-", text, kind: looksLikeDockerfile(text) ? "dockerfile" : "yaml" });
+      sources.push({
+        name: "-",
+        text,
+        kind: looksLikeDockerfile(text) ? "dockerfile" : "yaml",
+        ...(hasBom(bytes) ? { bom: true } : {}),
+      });
       continue;
     }
     let st: import("node:fs").Stats;
@@ -105,6 +112,19 @@ export function collectSources(args: string[]): { sources: PinSource[]; problems
     else addFile(arg, true);
   }
   return { sources, problems };
+}
+
+function hasBom(bytes: Buffer): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
+/** A symlink found while walking counts when it points at a regular file (never at a directory). */
+function isRegularFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
 
 export function register(program: Command): void {
@@ -121,6 +141,7 @@ export function register(program: Command): void {
     )
     .option("--dry-run", "print a unified diff of the changes instead of writing the files")
     .option("--verify", "also resolve the tags of already-pinned images and report drift (exit 1)")
+    .option("--force", "also rewrite read-only files (mode without write permission)")
     .addOption(
       new Option("-f, --format <format>", "report format (default: table on a TTY, json otherwise)").choices([
         "table",
@@ -135,11 +156,14 @@ export function register(program: Command): void {
     `
 Every 'image:' of containers, initContainers and ephemeralContainers (in any kind: Pod,
 Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, PodTemplate, Lists, CRDs that embed
-pod templates) and every Dockerfile FROM image is rewritten to name:tag@sha256:<digest> (the
+pod templates), every image volume (volumes[].image.reference) and every Dockerfile image (FROM,
+COPY --from=<image>, RUN --mount=...,from=<image>) is rewritten to name:tag@sha256:<digest> (the
 index digest for multi-platform images; ':latest' is written out when there was no tag). Only
 the image text changes: comments, quotes, key order and indentation stay as they were. Each file
-is replaced atomically (temporary file + rename). With '-' the result goes to stdout and the
-report to stderr. Images built from ARG values, 'scratch' and build stages are left alone.
+is replaced atomically (temporary file + rename in the directory of a symlink's target; files
+with several hard links are rewritten in place); read-only files need --force; a UTF-8 BOM is
+kept. With '-' the result goes to stdout and the report to stderr. Images built from ARG
+values, 'scratch' and build stages are left alone.
 ${REGISTRY_HELP}
 
 Examples:
@@ -150,7 +174,8 @@ Examples:
   kustomize build . | portcullis pin - > pinned.yaml
 
 Exit codes: 0 done, 1 unpinned images (--check) or drift (--verify), 2 unreadable or invalid
-input (the other files are still processed), 3 a registry failed (those images stay unchanged).`,
+input or a read-only file without --force (the other files are still processed), 3 a registry
+failed or a file could not be written (those images stay unchanged).`,
   );
   cmd.action(async (paths: string[], flags: PinFlags) => {
     const { sources, problems } = collectSources(paths);
@@ -182,14 +207,17 @@ input (the other files are still processed), 3 a registry failed (those images s
           continue;
         }
         if (source.name === "-") {
-          process.stdout.write(next ?? source.text);
+          process.stdout.write(`${source.bom ? "\uFEFF" : ""}${next ?? source.text}`);
           continue;
         }
         if (next === undefined) continue;
-        try {
-          writeFileAtomic(source.name, next);
-        } catch (err) {
-          writeErrors.push({ file: source.name, message: `cannot write: ${(err as Error).message}` });
+        const written = writePinnedFile(source.name, next, { force: flags.force, bom: source.bom });
+        if (written.ok) continue;
+        // Nothing in this file is pinned on disk: say so per image (failed: exit 3).
+        if (written.kind === "failed") markUnwritten(outcome.results, source.name, "failed", written.message);
+        else {
+          markUnwritten(outcome.results, source.name, "skipped", written.message);
+          writeErrors.push({ file: source.name, message: written.message });
         }
       }
     }

@@ -4,8 +4,9 @@
  * A file that cannot be parsed becomes an input error (file:line) and the other files are
  * still linted. Knows nothing of individual rules or of output formats.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { defaultProjectConfig, type ProjectConfig, ruleSetting } from "../../config/project-config.js";
+import { findDockerfilesIn } from "../../dockerfile/files.js";
 import { DockerfileSyntaxError } from "../../dockerfile/model.js";
 import { parseDockerfile } from "../../dockerfile/parser.js";
 import {
@@ -17,7 +18,6 @@ import {
 } from "../../report/finding.js";
 import { decodeInputText } from "../../report/input-text.js";
 import { VERSION } from "../../version.js";
-import { findDockerfiles } from "./files.js";
 import { ignoreDirectives, ignoredBy } from "./ignores.js";
 import { DOCKERFILE_RULES } from "./registry.js";
 import { type DockerfileRule, LintContext } from "./rule.js";
@@ -111,8 +111,9 @@ export interface LintDockerfilesOptions extends DockerfileLintOptions {
 }
 
 /**
- * Lint files and directories (searched recursively for Dockerfile, *.Dockerfile,
- * Dockerfile.*, Containerfile) and build the report. `-` reads standard input.
+ * Lint files and directories and build the report. A file given by name is linted whatever it is
+ * called; directories are searched by the one naming rule (src/dockerfile/files.ts). `-` reads
+ * standard input.
  */
 export function lintDockerfiles(inputs: string[], opts: LintDockerfilesOptions = {}): Report {
   const findings: Finding[] = [];
@@ -146,7 +147,7 @@ export function lintDockerfiles(inputs: string[], opts: LintDockerfilesOptions =
       if (text !== undefined) lintOne(text, "-");
       continue;
     }
-    const found = findDockerfiles(input);
+    const found = dockerfilesOf(input);
     if (found.error) {
       errors.push({ file: input, message: found.error });
       continue;
@@ -170,4 +171,23 @@ export function lintDockerfiles(inputs: string[], opts: LintDockerfilesOptions =
     objects: stages,
     rules: (opts.rules ?? DOCKERFILE_RULES).map(ruleMeta),
   });
+}
+
+/** A named file as is; a directory searched by the naming rule; an error when nothing is there. */
+function dockerfilesOf(input: string): { files: string[]; error?: string } {
+  let dir: boolean;
+  try {
+    dir = statSync(input).isDirectory();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return {
+      files: [],
+      error: code === "ENOENT" ? "no such file or directory" : `cannot read: ${(err as Error).message}`,
+    };
+  }
+  if (!dir) return { files: [input] };
+  const found = findDockerfilesIn(input);
+  if (found.errors.length > 0) return { files: [], error: found.errors[0].message };
+  if (found.files.length === 0) return { files: [], error: "no Dockerfile found in this directory" };
+  return { files: found.files };
 }

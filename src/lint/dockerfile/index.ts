@@ -7,6 +7,5 @@ export {
   lintDockerfileText,
   ruleMeta,
 } from "./engine.js";
-export { findDockerfiles, isDockerfileName } from "./files.js";
 export { DOCKERFILE_RULES, findDockerfileRule } from "./registry.js";
 export type { DockerfileRule, LintContext, RuleHit } from "./rule.js";

@@ -17,6 +17,7 @@ import { baseImageNoDigest } from "./rules/base-image-no-digest.js";
 import { baseImageNotMinimal } from "./rules/base-image-not-minimal.js";
 import { baseImageUntagged } from "./rules/base-image-untagged.js";
 import { buildDepsNotRemoved } from "./rules/build-deps-not-removed.js";
+import { cdInRun } from "./rules/cd-in-run.js";
 import { chmod777 } from "./rules/chmod-777.js";
 import { curlPipeShell } from "./rules/curl-pipe-shell.js";
 import { dnfUnpinned } from "./rules/dnf-unpinned.js";
@@ -69,6 +70,7 @@ export const DOCKERFILE_RULES: readonly DockerfileRule[] = [
   // Runtime
   exposeSsh,
   workdirRelative,
+  cdInRun,
   shellFormCmd,
   pipefailMissing,
 ];

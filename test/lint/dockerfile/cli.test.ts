@@ -155,3 +155,13 @@ test("the example Dockerfile has real findings and the fixed one lints clean", (
   const good = cli(["examples/docker/Dockerfile.fixed", "-f", "json"]);
   assert.equal(good.code, 0, good.stdout);
 });
+
+test("the table shows each Dockerfile finding's hadolint id next to the rule id (as SARIF and JSON do)", () => {
+  const r = cli(["-f", "table", "-"], "FROM debian:12.7\nRUN cd /opt\nCMD ./run\n");
+  assert.equal(r.stderr, "");
+  assert.match(r.stdout, /dockerfile-cd-in-run \(DL3003\) {2}use WORKDIR/);
+  assert.match(r.stdout, /dockerfile-shell-form-cmd \(DL3025\)/);
+  // A rule without a hadolint counterpart shows no id in parentheses.
+  const plain = cli(["-f", "table", "-"], 'FROM debian:12.7\nEXPOSE 22\nCMD ["x"]\n');
+  assert.match(plain.stdout, /dockerfile-expose-ssh {2}/);
+});

@@ -2,16 +2,13 @@
  * dockerfile-apt-lists-not-removed (hadolint DL3009): a RUN that runs `apt-get update` (or
  * `apt`/`aptitude update`) without `rm -rf /var/lib/apt/lists/*` in the same RUN leaves the
  * package lists in the layer. Only stages that end up in an image count: the final stage and
- * stages other stages build FROM. A cache/tmpfs mount on /var/lib/apt/lists (or on both
- * /var/lib/apt and /var/cache/apt) keeps them out of the layer. ONBUILD triggers are judged
+ * stages other stages build FROM. A cache/tmpfs mount on /var/lib/apt/lists itself, or mounts
+ * covering both /var/lib/apt and /var/cache/apt (as hadolint requires), keep them out of the
+ * layer; a mount on a subdirectory such as /var/lib/apt/lists/partial does not. ONBUILD triggers are judged
  * on their own, since they run in whatever image builds on this one.
  */
-import type { Mount } from "../../../dockerfile/model.js";
+import { mountCovers, mountTargets } from "../mounts.js";
 import { type DockerfileRule, hitAtWord, type RuleHit } from "../rule.js";
-
-function mounted(mounts: Mount[], dir: string): boolean {
-  return mounts.some((m) => (m.type === "cache" || m.type === "tmpfs") && (m.target ?? "").startsWith(dir));
-}
 
 export const aptListsNotRemoved: DockerfileRule = {
   id: "dockerfile-apt-lists-not-removed",
@@ -32,8 +29,8 @@ export const aptListsNotRemoved: DockerfileRule = {
         (c) => c.name === "rm" && c.args.some((a) => a.text.startsWith("/var/lib/apt/lists")),
       );
       if (cleaned) continue;
-      if (mounted(run.mounts, "/var/lib/apt/lists")) continue;
-      if (mounted(run.mounts, "/var/lib/apt") && mounted(run.mounts, "/var/cache/apt")) continue;
+      if (mountTargets(run.mounts).includes("/var/lib/apt/lists")) continue;
+      if (mountCovers(run.mounts, "/var/lib/apt") && mountCovers(run.mounts, "/var/cache/apt")) continue;
       const inImage = run.onbuild || run.stage === ctx.finalStage || usedAsBase.has(run.stage.index);
       if (!inImage) continue;
       out.push(
