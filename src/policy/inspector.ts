@@ -296,7 +296,7 @@ export class ImageInspector {
       );
     }
     const { vulnDbLocation } = await import("../scan/database.js");
-    const dbLocation = vulnDbLocation(this.opts.vulnDb);
+    const dbLocation = await vulnDbLocation(this.opts.vulnDb);
     return this.verdict(
       this.scans,
       `${ref.name}@${digest}|scan|${settings}|${dbLocation}`,

@@ -1,11 +1,9 @@
 /**
- * Opening the vulnerability database for `scan`, `check` and the webhook: where it is (`--db`,
- * PORTCULLIS_DB, else `$XDG_CACHE_HOME/portcullis/vuln.db`), a clear error when it is missing
- * (with how to get one), and the stale-data warning (older than 7 days by default).
+ * Opening the vulnerability database for `scan`, `check` and the webhook (src/vulndb does the
+ * work): where it is (`--db`, PORTCULLIS_DB, else `$XDG_CACHE_HOME/portcullis/vuln.db`), one
+ * error type for "cannot be used" (missing, newer schema, locked, unreachable; its message says
+ * how to get one), and the stale-data warning (older than 7 days by default).
  */
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import type { VulnStore } from "../vulndb/types.js";
 
 export class VulnDbMissingError extends Error {
@@ -15,31 +13,23 @@ export class VulnDbMissingError extends Error {
 export const STALE_AFTER_DAYS = 7;
 
 /** The database location in force: the flag, else PORTCULLIS_DB, else the user's cache folder. */
-export function vulnDbLocation(flag?: string): string {
-  if (flag) return flag;
-  if (process.env.PORTCULLIS_DB) return process.env.PORTCULLIS_DB;
-  const cache = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
-  return join(cache, "portcullis", "vuln.db");
+export async function vulnDbLocation(flag?: string): Promise<string> {
+  const { resolveDbLocation } = await import("../vulndb/location.js");
+  return resolveDbLocation(flag);
 }
 
 export function isPostgresLocation(location: string): boolean {
-  return /^postgres(ql)?:\/\//.test(location);
+  return /^postgres(ql)?:\/\//i.test(location);
 }
 
-const HOW_TO_GET =
-  "get one with `portcullis db update` (online) or `portcullis db import FILE` (an export carried from a connected machine, or OSV/secdb/tracker files)";
-
-/** Open the store; a missing file is VulnDbMissingError, never an empty database. */
+/** Open the store for reading; any failure is VulnDbMissingError, never an empty database. */
 export async function openScanDatabase(location: string): Promise<VulnStore> {
-  if (!isPostgresLocation(location) && !existsSync(location))
-    throw new VulnDbMissingError(`no vulnerability database at ${location}; ${HOW_TO_GET}`);
-  const { openVulnStore } = await import("../vulndb/index.js");
+  const { openVulnReader, isVulnDbError } = await import("../vulndb/index.js");
   try {
-    return await openVulnStore(location);
+    return await openVulnReader(location);
   } catch (err) {
-    throw new VulnDbMissingError(
-      `cannot open the vulnerability database at ${location}: ${(err as Error).message}`,
-    );
+    if (isVulnDbError(err)) throw new VulnDbMissingError((err as Error).message);
+    throw err;
   }
 }
 

@@ -16,11 +16,20 @@ import type { DockerfileOrigin, LayerOrigin } from "./result.js";
 
 const OS_TYPES = new Set(["deb", "apk", "rpm"]);
 
-/** "os" for distro packages, else "<type> <file holding it>". */
+/**
+ * "os" for distro packages, else "<type> <where>": the lock file or binary that holds the
+ * package, or for installed packages the folder they are installed in (`npm /app/node_modules`,
+ * `pypi /usr/lib/python3/dist-packages`), so one application's packages form one group.
+ */
 export function targetOf(p: Package): string {
   if (OS_TYPES.has(p.type)) return "os";
   const path = p.locations[0]?.path;
-  return path ? `${p.type} ${path}` : p.type;
+  if (!path) return p.type;
+  const nm = path.indexOf("/node_modules/");
+  if (nm !== -1) return `${p.type} ${path.slice(0, nm)}/node_modules`;
+  const site = /^(.*\/(site|dist)-packages)\//.exec(path);
+  if (site) return `${p.type} ${site[1]}`;
+  return `${p.type} ${path}`;
 }
 
 /** The lowest layer holding the package. */

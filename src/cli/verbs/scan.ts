@@ -263,7 +263,7 @@ unreadable image/SBOM/ignore/VEX file, 3 database missing or registry failure.`,
     const dockerfile = readDockerfile(flags.dockerfile);
     const attestRef = checkAttestFlags(image, flags);
     if (flags.timeout) parseDuration(flags.timeout);
-    const location = vulnDbLocation(flags.db);
+    const location = await vulnDbLocation(flags.db);
     // The database first: a missing one is reported before a long image read.
     let store: Awaited<ReturnType<typeof openScanDatabase>>;
     try {
