@@ -50,6 +50,8 @@ export function scanReport(r: ScanResult): Report {
       column: 0,
     },
     image: r.artifact.reference,
+    // Names the package in JUnit case names and SARIF properties.
+    object: { kind: f.package.type, name: `${f.package.name}@${f.package.version}` },
     ...(f.fixedVersions.length ? { fix: `upgrade ${f.package.name} to ${f.fixedVersions[0]}` } : {}),
     ...(f.suppressed ? { suppressed: { reason: `${f.suppressed.by}: ${f.suppressed.reason}` } } : {}),
   }));
