@@ -214,8 +214,30 @@ describe("portcullis scan on the test images", { skip }, () => {
     assert.equal(lodash.dockerfile?.line, 4);
     assert.equal(lodash.dockerfile?.instruction, "COPY app/ /app");
     assert.equal(lodash.dockerfile?.baseImage, false);
+    assert.equal(lodash.severity, "high");
     const minimist = rows(j, "GHSA-xvch-5gv4-984h")[0];
     assert.equal(minimist?.fixedVersion, "1.2.6");
+    assert.equal(minimist?.severity, "critical");
+    // The Go standard library, matched from the binary's Go version (go1.19.8 < 1.19.9).
+    const stdlib = rows(j, "GO-2023-1752")[0];
+    assert.deepEqual(
+      [stdlib?.package.name, stdlib?.package.version, stdlib?.fixedVersion],
+      ["stdlib", "v1.19.8", "1.19.9"],
+    );
+    assert.equal(stdlib?.target, "golang /usr/local/bin/hello");
+    assert.equal(stdlib?.layer?.createdBy, "COPY hello /usr/local/bin/hello # buildkit");
+    assert.equal(stdlib?.dockerfile?.line, 6);
+    // PyPI: urllib3 1.26.12 < 1.26.17, known as CVE, GHSA and PYSEC ids in one row.
+    const urllib3 = rows(j, "PYSEC-2023-192");
+    assert.equal(urllib3.length, 1);
+    assert.deepEqual([urllib3[0].id, ...urllib3[0].aliases].sort(), [
+      "CVE-2023-43804",
+      "GHSA-v845-jxx5-vc9f",
+      "PYSEC-2023-192",
+    ]);
+    assert.equal(urllib3[0].fixedVersion, "1.26.17");
+    assert.equal(urllib3[0].target, "pypi /usr/local/lib/python3.11/site-packages");
+    assert.equal(urllib3[0].dockerfile?.line, 5);
     const coreutils = rows(j, "CVE-2016-2781")[0];
     assert.equal(coreutils?.dockerfile?.line, 2);
     assert.equal(coreutils?.dockerfile?.baseImage, true);
