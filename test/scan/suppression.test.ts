@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { Package } from "../../src/catalog/types.js";
+import { staleWarning } from "../../src/scan/database.js";
 import { applyIgnores, IgnoreFileError, isExpired, parseIgnoreText } from "../../src/scan/ignore-file.js";
 import { judge, parseDuration } from "../../src/scan/policy-evidence.js";
 import type { ScanFinding } from "../../src/scan/result.js";
@@ -270,4 +271,21 @@ describe("policy judgement of scan rows", () => {
     assert.equal(parseDuration("7d"), 604_800_000);
     assert.equal(parseDuration("soon"), undefined);
   });
+});
+
+describe("stale database warning", () => {
+  const now = new Date("2026-12-04T00:00:00Z");
+  const cases: [string | undefined, RegExp | undefined][] = [
+    ["2026-12-01T00:00:00Z", undefined],
+    ["2026-11-27T00:00:00Z", undefined],
+    ["2026-11-20T00:00:00Z", /last updated 14 days ago \(2026-11-20\); newer vulnerabilities are missing/],
+    [undefined, /has no update time/],
+  ];
+  for (const [updatedAt, msg] of cases) {
+    test(`updated ${updatedAt ?? "never"}: ${msg ? "warns" : "no warning"}`, () => {
+      const w = staleWarning(updatedAt, now);
+      if (msg) assert.match(w ?? "", msg);
+      else assert.equal(w, undefined);
+    });
+  }
 });
