@@ -190,7 +190,12 @@ function rowOf(p: Planned, group: Hit[]): VulnMatch {
   const scheme = p.target.scheme;
   const fixed = [...new Set(group.flatMap((h) => h.fixed))].sort((a, b) => compareVersions(scheme, a, b));
   const chosen = chooseSeverity(
-    group.map((h) => ({ record: h.stored.record, affected: h.affected, distro: p.target.distro, source: h.stored.source })),
+    group.map((h) => ({
+      record: h.stored.record,
+      affected: h.affected,
+      distro: p.target.distro,
+      source: h.stored.source,
+    })),
   );
   const sources = [...new Set(group.map((h) => h.stored.source))].sort();
   const primary = group.find((h) => h.stored.record.id === id) ?? group[0];
