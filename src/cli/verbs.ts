@@ -88,6 +88,11 @@ export const VERBS: VerbEntry[] = [
     load: () => import("./verbs/attest.js"),
   },
   {
+    name: "db",
+    summary: "the vulnerability database: db import | update | export | status (SQLite or PostgreSQL)",
+    load: () => import("./verbs/db.js"),
+  },
+  {
     name: "webhook",
     summary: "admission webhook enforcing the ImagePolicy (webhook serve | install)",
     load: () => import("./verbs/webhook.js"),

@@ -20,6 +20,14 @@ export interface ImportOptions {
   now?: Date;
   /** For URLs. */
   download?: DownloadOptions;
+  /** Sources confirmed unchanged (a 304): their update time is set to now, nothing re-imported. */
+  touch?: {
+    id: string;
+    kind: string;
+    url?: string | undefined;
+    etag?: string | undefined;
+    lastModified?: string | undefined;
+  }[];
 }
 
 export interface ImportedFeed {
@@ -125,6 +133,15 @@ export async function importPrepared(
         feeds.push({ input: p.input.name, importer: p.importer.id, feed, kind: batch.kind, records: n });
       }
     }
+    for (const t of opts.touch ?? [])
+      await tx.setSource({
+        id: t.id,
+        kind: t.kind,
+        updatedAt: now,
+        ...(t.url ? { url: t.url } : {}),
+        ...(t.etag ? { etag: t.etag } : {}),
+        ...(t.lastModified ? { lastModified: t.lastModified } : {}),
+      });
   });
   return { feeds, records: feeds.reduce((s, f) => s + f.records, 0), warnings };
 }

@@ -11,7 +11,7 @@ import type { VulnStore } from "./types.js";
 export interface OpenVulnStoreOptions {
   /** Open for writing (import, update); an SQLite file is created when missing. */
   write?: boolean;
-  /** How long to wait for another writer's lock, ms (SQLite; default 5000). */
+  /** How long to wait for another writer's lock, ms (SQLite; default PORTCULLIS_DB_BUSY_TIMEOUT_MS, else 5000). */
   busyTimeoutMs?: number;
   /** Connection timeout for PostgreSQL, ms (default 5000). */
   connectTimeoutMs?: number;
@@ -28,9 +28,12 @@ export async function openVulnStore(location?: string, opts: OpenVulnStoreOption
     const { PostgresVulnDb } = await import("./postgres-store.js");
     return PostgresVulnDb.open(where, opts);
   }
+  const envTimeout = Number(process.env.PORTCULLIS_DB_BUSY_TIMEOUT_MS);
+  const busyTimeoutMs =
+    opts.busyTimeoutMs ?? (Number.isFinite(envTimeout) && envTimeout >= 0 ? envTimeout : undefined);
   return SqliteVulnDb.open(where, {
     ...(opts.write !== undefined ? { write: opts.write } : {}),
-    ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}),
+    ...(busyTimeoutMs !== undefined ? { busyTimeoutMs } : {}),
   });
 }
 

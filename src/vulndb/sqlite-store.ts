@@ -1,7 +1,8 @@
 /**
- * The embedded backend: one SQLite file (better-sqlite3) in WAL mode, so readers (scan, check,
- * webhook replicas on one host) keep reading the last committed data while an import writes;
- * an import is one transaction. Indexed by (ecosystem, normalised package name). Schema
+ * The embedded backend: one SQLite file (better-sqlite3). A writer switches it to WAL mode, so
+ * readers (scan, check, webhook replicas on one host) keep reading the last committed data while
+ * an import writes, and back to a rollback journal when it closes, so the file alone can be
+ * read from a read-only mount; an import is one transaction. Indexed by (ecosystem, normalised package name). Schema
  * versioned in `schema_version` with forward migrations; a file from a newer Portcullis is
  * refused rather than misread.
  */
@@ -92,6 +93,10 @@ export class SqliteVulnDb implements VulnDb {
       if (!exists) mkdirSync(dirname(path), { recursive: true });
       db = new Database(path, { readonly: !opts.write, fileMustExist: !opts.write });
       db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+      // Look-ups read record bodies at random: a larger page cache and memory-mapped reads
+      // keep a warm look-up of 1,000 packages fast. Both only grow as pages are used.
+      db.pragma("cache_size = -65536");
+      db.pragma("mmap_size = 268435456");
     } catch (err) {
       throw sqliteError(path, err);
     }
@@ -161,7 +166,7 @@ export class SqliteVulnDb implements VulnDb {
         `SELECT a.name AS key, r.kind, r.id, r.modified, r.body FROM affected a JOIN records r ON r.pk = a.record
          WHERE a.ecosystem = ? AND a.name IN (${part.map(() => "?").join(",")})`,
       );
-      for (const row of stmt.iterate(ecosystem, ...part)) rows.push(row as LookupRow);
+      for (const row of stmt.all(ecosystem, ...part)) rows.push(row as LookupRow);
     }
     return groupLookupRows(rows, byKey);
   }
@@ -283,7 +288,24 @@ export class SqliteVulnDb implements VulnDb {
     }
   }
 
+  /** Fold the WAL into the file and stop using one (for a file to copy elsewhere). */
+  toSingleFile(): void {
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
+    this.db.pragma("journal_mode = DELETE");
+    this.db.exec("VACUUM");
+  }
+
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    // Leave the file in rollback-journal mode when no one else has it open, so readers on a
+    // read-only mount (no -shm file to create) can open it. With readers attached it stays WAL.
+    if (this.writable)
+      try {
+        this.db.pragma("busy_timeout = 0");
+        this.db.pragma("journal_mode = DELETE");
+      } catch {
+        // another connection is open: keep WAL
+      }
+    this.db.close();
   }
 }

@@ -148,9 +148,14 @@ function readCentralDirectory(fd: number, file: string, size: number): ZipEntry[
       const len = cd.readUInt16LE(x + 2);
       if (id === 0x0001) {
         let q = x + 4;
-        if (entry.size === 0xffffffff) (entry.size = Number(cd.readBigUInt64LE(q))), (q += 8);
-        if (entry.compressedSize === 0xffffffff)
-          (entry.compressedSize = Number(cd.readBigUInt64LE(q))), (q += 8);
+        if (entry.size === 0xffffffff) {
+          entry.size = Number(cd.readBigUInt64LE(q));
+          q += 8;
+        }
+        if (entry.compressedSize === 0xffffffff) {
+          entry.compressedSize = Number(cd.readBigUInt64LE(q));
+          q += 8;
+        }
         if (entry.localOffset === 0xffffffff) entry.localOffset = Number(cd.readBigUInt64LE(q));
       }
       x += 4 + len;

@@ -10,7 +10,6 @@
  */
 import type { Package } from "../../catalog/types.js";
 import type { OsInfo } from "../../image/os-release.js";
-import { compareVersions, isValidVersion } from "../../version/index.js";
 import { normalizePackageName } from "../../vulndb/ecosystem.js";
 import type { OsvAffected, StoredRecord, VulnStore } from "../../vulndb/types.js";
 import { chooseSeverity } from "../severity/choose.js";
@@ -19,6 +18,7 @@ import { groupByAlias, primaryId, recordIds } from "./aliases.js";
 import { distroRelease } from "./distro.js";
 import { isOsPackageType, type MatchTarget, matcherFor } from "./ecosystems/index.js";
 import { evaluateAffected } from "./osv-affected.js";
+import { compareValid, validVersion } from "./version-cache.js";
 
 export { primaryId, recordIds } from "./aliases.js";
 export { type DistroRelease, distroRelease } from "./distro.js";
@@ -128,7 +128,7 @@ export async function matchPackages(
     const records = lookups.get(p.target.ecosystem)?.get(p.target.name);
     if (!records?.length) continue;
     const { target } = p;
-    if (!isValidVersion(target.scheme, target.version)) badVersions.push(`${p.pkg.name} ${target.version}`);
+    if (!validVersion(target.scheme, target.version)) badVersions.push(`${p.pkg.name} ${target.version}`);
     const hits: Hit[] = [];
     for (const stored of records) {
       if (stored.record.withdrawn) {
@@ -188,9 +188,14 @@ function rowOf(p: Planned, group: Hit[]): VulnMatch {
   const id = primaryId([...ids], matchedIds);
   ids.delete(id);
   const scheme = p.target.scheme;
-  const fixed = [...new Set(group.flatMap((h) => h.fixed))].sort((a, b) => compareVersions(scheme, a, b));
+  const fixed = [...new Set(group.flatMap((h) => h.fixed))].sort((a, b) => compareValid(scheme, a, b));
   const chosen = chooseSeverity(
-    group.map((h) => ({ record: h.stored.record, affected: h.affected, distro: p.target.distro })),
+    group.map((h) => ({
+      record: h.stored.record,
+      affected: h.affected,
+      distro: p.target.distro,
+      source: h.stored.source,
+    })),
   );
   const sources = [...new Set(group.map((h) => h.stored.source))].sort();
   const primary = group.find((h) => h.stored.record.id === id) ?? group[0];

@@ -13,8 +13,8 @@
  * The fixed versions reported are, per range the version falls in, the first `fixed` above it.
  * Not for package names, ecosystems or aliases (./index.ts).
  */
-import { compareVersions, isValidVersion } from "../../version/index.js";
 import type { OsvAffected, OsvEvent, OsvRange } from "../../vulndb/types.js";
+import { compareValid, validVersion } from "./version-cache.js";
 
 export interface AffectedVerdict {
   affected: boolean;
@@ -38,12 +38,29 @@ function eventOf(e: OsvEvent): SortedEvent | undefined {
   return undefined;
 }
 
-/** The events of a range in version order; cached per range and scheme (records stay warm). */
-const sortedCache = new WeakMap<OsvRange, Map<string, { events: SortedEvent[]; unreadable: string[] }>>();
+/**
+ * The events of a range in version order, remembered by content (stores hand back fresh record
+ * objects per look-up, and most advisories repeat the same few bounds).
+ */
+type Sorted = { events: SortedEvent[]; unreadable: string[] };
+const sortedCache = new Map<string, Sorted>();
+const byObject = new WeakMap<OsvRange, { scheme: string; sorted: Sorted }>();
 
-function sortedEvents(range: OsvRange, scheme: string): { events: SortedEvent[]; unreadable: string[] } {
-  let perScheme = sortedCache.get(range);
-  const hit = perScheme?.get(scheme);
+function sortedEvents(range: OsvRange, scheme: string): Sorted {
+  const known = byObject.get(range);
+  if (known?.scheme === scheme) return known.sorted;
+  const sorted = sortedByContent(range, scheme);
+  byObject.set(range, { scheme, sorted });
+  return sorted;
+}
+
+function sortedByContent(range: OsvRange, scheme: string): Sorted {
+  let key = scheme;
+  for (const raw of range.events ?? []) {
+    const e = eventOf(raw);
+    if (e) key += `\u0000${e.kind}\u0001${e.version}`;
+  }
+  const hit = sortedCache.get(key);
   if (hit) return hit;
   const events: SortedEvent[] = [];
   const unreadable: string[] = [];
@@ -52,21 +69,18 @@ function sortedEvents(range: OsvRange, scheme: string): { events: SortedEvent[];
     if (!e) continue;
     if (e.kind === "introduced" && e.version === "0") events.push(e);
     else if (e.kind === "limit" && e.version === "*") continue;
-    else if (isValidVersion(scheme, e.version)) events.push(e);
+    else if (validVersion(scheme, e.version)) events.push(e);
     else unreadable.push(e.version);
   }
   events.sort((a, b) => {
     if (a.kind === "introduced" && a.version === "0")
       return b.kind === "introduced" && b.version === "0" ? 0 : -1;
     if (b.kind === "introduced" && b.version === "0") return 1;
-    return compareVersions(scheme, a.version, b.version);
+    return compareValid(scheme, a.version, b.version);
   });
   const out = { events, unreadable };
-  if (!perScheme) {
-    perScheme = new Map();
-    sortedCache.set(range, perScheme);
-  }
-  perScheme.set(scheme, out);
+  if (sortedCache.size >= 100_000) sortedCache.clear();
+  sortedCache.set(key, out);
   return out;
 }
 
@@ -76,7 +90,7 @@ export function inRange(
   events: readonly SortedEvent[],
   scheme: string,
 ): { affected: boolean; fixed?: string } {
-  const cmp = (other: string) => compareVersions(scheme, version, other);
+  const cmp = (other: string) => compareValid(scheme, version, other);
   const limits = events.filter((e) => e.kind === "limit");
   if (limits.length > 0 && limits.every((l) => cmp(l.version) >= 0)) return { affected: false };
   let affected = false;
@@ -107,8 +121,8 @@ export function inRange(
 /** Whether `versions` lists the version: the same string, or equal in the ecosystem's order. */
 function listed(versions: readonly string[], version: string, scheme: string): boolean {
   if (versions.includes(version)) return true;
-  if (!isValidVersion(scheme, version)) return false;
-  return versions.some((v) => isValidVersion(scheme, v) && compareVersions(scheme, v, version) === 0);
+  if (!validVersion(scheme, version)) return false;
+  return versions.some((v) => validVersion(scheme, v) && compareValid(scheme, v, version) === 0);
 }
 
 /**
@@ -127,7 +141,7 @@ export function evaluateAffected(
   for (const range of affected.ranges ?? []) {
     const scheme =
       range.type === "SEMVER" ? schemes.semver : range.type === "ECOSYSTEM" ? schemes.ecosystem : undefined;
-    if (!scheme || !isValidVersion(scheme, version)) continue;
+    if (!scheme || !validVersion(scheme, version)) continue;
     const sorted = sortedEvents(range, scheme);
     unreadable.push(...sorted.unreadable);
     const r = inRange(version, sorted.events, scheme);

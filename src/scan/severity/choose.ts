@@ -5,7 +5,8 @@
  *    (`affected[].database_specific.urgency`; `unimportant` → negligible, NVD's `**` suffix
  *    stripped, `not yet assigned` and `end-of-life` give no rating), Ubuntu priority
  *    (`severity[].type: "Ubuntu"`);
- * 2. the GitHub advisory database's rating (`database_specific.severity` of a GHSA record);
+ * 2. the GitHub advisory database's rating (`database_specific.severity` of a GHSA record, or of
+ *    any record from a feed named "ghsa");
  * 3. a CVSS base score computed from the vectors: v3.x first, then v4.0, then v2;
  * 4. otherwise `unknown`.
  * The CVSS vector reported beside the severity is the best one present even when the rating came
@@ -21,6 +22,8 @@ export interface SeverityEvidence {
   affected: OsvAffected;
   /** Whether the package is an OS package (distribution ratings apply). */
   distro: boolean;
+  /** The feed the record came from (StoredRecord.source); "ghsa" marks GitHub's own ratings. */
+  source?: string;
 }
 
 export interface ChosenSeverity {
@@ -107,7 +110,8 @@ function distroRating(evidence: readonly SeverityEvidence[]): ChosenSeverity | u
 function ghsaRating(evidence: readonly SeverityEvidence[]): ChosenSeverity | undefined {
   for (const e of evidence) {
     const label = e.record.database_specific?.severity;
-    if (!e.record.id.startsWith("GHSA-") || typeof label !== "string") continue;
+    const fromGhsa = e.record.id.startsWith("GHSA-") || e.source === "ghsa";
+    if (!fromGhsa || typeof label !== "string") continue;
     const s = ghsaSeverity(label);
     if (s) return { severity: s, severitySource: "ghsa" };
   }

@@ -62,6 +62,17 @@ export function cvssVersionOf(vector: string): CvssVersion | undefined {
  * known version (a partial or malformed vector never yields a made-up score).
  */
 export function cvssBaseScore(vector: string): CvssScore | undefined {
+  if (scored.has(vector)) return scored.get(vector);
+  const r = computeBaseScore(vector);
+  if (scored.size >= 50_000) scored.clear();
+  scored.set(vector, r);
+  return r;
+}
+
+/** Scores by vector: advisories share few distinct vectors, and the calculator is not cheap. */
+const scored = new Map<string, CvssScore | undefined>();
+
+function computeBaseScore(vector: string): CvssScore | undefined {
   const version = cvssVersionOf(vector);
   if (!version) return undefined;
   const v = vector.trim();
