@@ -43,6 +43,11 @@ export const VERBS: VerbEntry[] = [
     load: () => import("./verbs/sbom.js"),
   },
   {
+    name: "scan",
+    summary: "find known vulnerabilities in an image's packages (table, JSON, SARIF, CycloneDX, JUnit)",
+    load: () => import("./verbs/scan.js"),
+  },
+  {
     name: "secret",
     summary: "print a pull Secret like kubectl create secret docker-registry (secret docker-registry)",
     load: () => import("./verbs/secret.js"),

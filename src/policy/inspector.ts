@@ -6,9 +6,8 @@
  * for verdictTtlMs; negative ones and failed look-ups only for failureTtlMs, so an image signed
  * a moment later is not refused for an hour. Concurrent look-ups of one key are merged.
  * Used by `portcullis check --images` and the webhook.
- *
- * Capabilities not in this build (vulnerability scanning) give an `unavailable` verdict, which
- * the rules report: never a pass.
+ * Vulnerability verdicts come from src/scan/policy-evidence.ts (a scan, or a vuln attestation);
+ * a missing database is a failed look-up, which the rules report: never a pass.
  */
 import { parseImageReference } from "../reference/cache.js";
 import type { Reference } from "../reference/index.js";
@@ -42,6 +41,8 @@ export interface InspectorOptions {
   /** Where signatures and attestations are read; default: the inspector's RegistryClient. */
   store?: ImageStore;
   onCacheEvent?: (cache: string, event: "hit" | "miss" | "merged") => void;
+  /** The vulnerability database for the vulnerabilities rule (default: PORTCULLIS_DB, else the user cache). */
+  vulnDb?: string;
 }
 
 export class DeadlineError extends Error {
@@ -242,17 +243,72 @@ export class ImageInspector {
       );
     }
     if (rules.vulnerabilities) {
-      facts.vulnerabilities = await this.scans.get(
-        `${digestKey}|${JSON.stringify(rules.vulnerabilities)}`,
-        async () => ({
-          ok: false,
-          unavailable: true,
-          message:
-            "vulnerability scanning is not yet available in this build; the image cannot be checked against the limit",
-        }),
+      facts.vulnerabilities = await this.vulnerabilityFacts(
+        rules.vulnerabilities,
+        sigEntries,
+        ref,
+        facts.digest,
+        baseDir,
+        signal,
+        policy.spec.mutation?.platform,
       );
     }
     return facts;
+  }
+
+  /**
+   * The vulnerabilities rule's evidence (src/scan/policy-evidence.ts): a scan against the
+   * database (SBOM cached by digest), or a verified, fresh vuln attestation. Cached by digest,
+   * the rule's settings and the key set; a missing database is a failed look-up, never a pass.
+   */
+  private async vulnerabilityFacts(
+    rule: NonNullable<NonNullable<ImagePolicy["spec"]["rules"]>["vulnerabilities"]>,
+    sigEntries: SignatureKeyEntry[],
+    ref: Reference,
+    digest: string,
+    baseDir: string,
+    signal: AbortSignal | undefined,
+    platform: string | undefined,
+  ): Promise<FactVerdict | undefined> {
+    const evidence = await import("../scan/policy-evidence.js");
+    const settings = JSON.stringify(rule);
+    if (rule.evidence === "attestation") {
+      const sources = rule.key ? [rule.key] : sigEntries.map((s) => s.key);
+      if (!sources.length)
+        return {
+          ok: false,
+          message:
+            "its vuln attestation cannot be verified: no key (set spec.rules.vulnerabilities.key, or a spec.rules.signatures key for this image)",
+        };
+      const got = await this.requirements(sources, baseDir);
+      if ("problem" in got) return { ok: false, message: got.problem };
+      const keys = got.reqs.flatMap((r) => r.keys);
+      const keySet = JSON.stringify(keys.map((k) => [k.name, k.fingerprint]));
+      return this.verdict(
+        this.scans,
+        `${ref.name}@${digest}|attestation|${settings}|${keySet}`,
+        "vuln attestation",
+        () =>
+          evidence.attestationEvidence(this.store(), ref.name, digest, rule, {
+            keys: keys.map((k) => ({ name: k.name, key: k.key })),
+          }),
+        signal,
+      );
+    }
+    const { vulnDbLocation } = await import("../scan/database.js");
+    const dbLocation = await vulnDbLocation(this.opts.vulnDb);
+    return this.verdict(
+      this.scans,
+      `${ref.name}@${digest}|scan|${settings}|${dbLocation}`,
+      "vulnerability scan",
+      () =>
+        evidence.scanEvidence(ref.name, digest, rule, {
+          dbLocation,
+          platform,
+          registry: { timeoutMs: 30_000, ...this.opts.registry },
+        }),
+      signal,
+    );
   }
 
   private async attestationFacts(

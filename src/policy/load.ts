@@ -255,6 +255,30 @@ function semanticChecks(
     checkPatterns(["spec", "rules", "attestations", "require", i, "images"], a.images);
     checkKeyFile(["spec", "rules", "attestations", "require", i, "key"], a.key);
   });
+  const vuln = r.vulnerabilities;
+  if (vuln) {
+    checkKeyFile(["spec", "rules", "vulnerabilities", "key"], vuln.key);
+    // Attestation evidence needs a key: its own, or the image's signature keys.
+    if (vuln.evidence === "attestation" && !vuln.key && !r.signatures?.keys.length)
+      report(
+        ["spec", "rules", "vulnerabilities", "evidence"],
+        "spec.rules.vulnerabilities.evidence: attestation needs a key to verify the vuln attestation: set spec.rules.vulnerabilities.key or spec.rules.signatures keys",
+      );
+    if (vuln.evidence !== "attestation" && (vuln.maxAge || vuln.key))
+      report(
+        ["spec", "rules", "vulnerabilities", vuln.maxAge ? "maxAge" : "key"],
+        `spec.rules.vulnerabilities.${vuln.maxAge ? "maxAge" : "key"}: only used with evidence: attestation`,
+      );
+    vuln.ignore?.forEach((x, i) => {
+      if (typeof x === "string" || !x.expires) return;
+      const d = new Date(`${x.expires}T00:00:00Z`);
+      if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== x.expires)
+        report(
+          ["spec", "rules", "vulnerabilities", "ignore", i, "expires"],
+          `spec.rules.vulnerabilities.ignore[${i}].expires: not a real date "${x.expires}"`,
+        );
+    });
+  }
   policy.spec.exceptions?.forEach((x, i) => {
     const d = new Date(`${x.expires}T00:00:00Z`);
     if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== x.expires) {

@@ -68,10 +68,14 @@ spec:
     #     - images: [ghcr.io/my-org/**]
     #       predicateTypes: [https://slsa.dev/provenance/v1]
 
-    # Vulnerability limits.
+    # Vulnerability limits (needs a database: portcullis db update, or PORTCULLIS_DB).
     # vulnerabilities:
     #   maxSeverity: high
     #   ignoreUnfixed: true
+    #   ignore:
+    #     - { id: CVE-2023-5678, reason: "not reachable; ticket SEC-42", expires: "2027-01-31" }
+    #   evidence: scan             # or: attestation (a signed vuln attestation, fast at admission)
+    #   # maxAge: 24h              # attestation evidence: how old the attested scan may be
 
   # What the webhook's /mutate endpoint changes.
   mutation:

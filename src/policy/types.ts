@@ -45,7 +45,14 @@ export interface PolicyRules {
   vulnerabilities?: ModeOnly & {
     maxSeverity: "none" | "low" | "medium" | "high" | "critical";
     ignoreUnfixed?: boolean;
-    ignore?: string[];
+    /** Ids (or aliases) to leave out: a bare id, or with a reason, package pattern and expiry. */
+    ignore?: (string | { id: string; reason: string; package?: string; expires?: string })[];
+    /** scan (default): match the image's SBOM now; attestation: a signed vuln attestation. */
+    evidence?: "scan" | "attestation";
+    /** attestation evidence: how old the attested scan may be (30m, 24h, 7d, 2w; default 7d). */
+    maxAge?: string;
+    /** attestation evidence: the key; default the image's spec.rules.signatures keys. */
+    key?: KeySource;
   };
   podSecurity?: ModeOnly & { level: "privileged" | "baseline" | "restricted"; version?: string };
   resources?: ModeOnly & { requests?: string[]; limits?: string[] };

@@ -2,7 +2,8 @@
  * `sbom:FILE`: read a saved SBOM back into a catalog result, so later steps (scan, check) can
  * work from it without the image. Accepts CycloneDX JSON (any 1.x; `portcullis:*` properties
  * restore locations, source package and arch) and SPDX 2.x JSON (purl external references;
- * locations from Portcullis' sourceInfo). Packages without a purl are skipped.
+ * locations from Portcullis' sourceInfo). Source packages of other tools' SBOMs (Syft, Trivy) come from
+ * their properties or the purl's `upstream` qualifier. Packages without a purl are skipped.
  */
 import { readFileSync } from "node:fs";
 import { PackageURL } from "packageurl-js";
@@ -14,7 +15,7 @@ const TYPES = new Set<PackageType>(["deb", "apk", "rpm", "npm", "pypi", "golang"
 
 function fromPurl(
   p: string,
-): { type: PackageType; name: string; version: string; arch?: string } | undefined {
+): { type: PackageType; name: string; version: string; arch?: string; upstream?: string } | undefined {
   try {
     const u = PackageURL.fromString(p);
     if (!TYPES.has(u.type as PackageType)) return undefined;
@@ -26,10 +27,46 @@ function fromPurl(
           : u.type === "maven" && u.namespace
             ? `${u.namespace}:${u.name}`
             : u.name;
-    return { type: u.type as PackageType, name, version: u.version ?? "", arch: u.qualifiers?.arch };
+    return {
+      type: u.type as PackageType,
+      name,
+      version: u.version ?? "",
+      arch: u.qualifiers?.arch,
+      upstream: u.qualifiers?.upstream,
+    };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The source package of an OS package in another tool's SBOM: Trivy's `aquasecurity:trivy:Src*`
+ * properties, Syft's `syft:metadata:originPackage` / `syft:metadata:source`, or the purl's
+ * `upstream` qualifier (`openssl`, `util-linux@2.38.1-5`). Vulnerability matching of distro
+ * packages goes through it (Alpine origin, Debian source package).
+ */
+function foreignSource(
+  props: Map<string, string>,
+  upstream: string | undefined,
+): { name: string; version?: string } | undefined {
+  const trivy = props.get("aquasecurity:trivy:SrcName");
+  if (trivy) {
+    const v = props.get("aquasecurity:trivy:SrcVersion");
+    const rel = props.get("aquasecurity:trivy:SrcRelease");
+    const epoch = props.get("aquasecurity:trivy:SrcEpoch");
+    const version = v ? `${epoch && epoch !== "0" ? `${epoch}:` : ""}${v}${rel ? `-${rel}` : ""}` : undefined;
+    return { name: trivy, ...(version ? { version } : {}) };
+  }
+  const syft = props.get("syft:metadata:originPackage") ?? props.get("syft:metadata:source");
+  if (syft) {
+    const v = props.get("syft:metadata:sourceVersion");
+    return { name: syft, ...(v ? { version: v } : {}) };
+  }
+  if (upstream) {
+    const at = upstream.indexOf("@");
+    return at === -1 ? { name: upstream } : { name: upstream.slice(0, at), version: upstream.slice(at + 1) };
+  }
+  return undefined;
 }
 
 interface CdxComponent {
@@ -105,6 +142,10 @@ function readCycloneDx(doc: Record<string, unknown>, file: string): CatalogResul
     };
     const sn = pr.get("portcullis:package:sourceName");
     if (sn) pkg.source = { name: sn, version: pr.get("portcullis:package:sourceVersion") };
+    else {
+      const src = foreignSource(pr, id.upstream);
+      if (src) pkg.source = src;
+    }
     result.packages.push(pkg);
   }
   return result;
@@ -181,6 +222,7 @@ function readSpdx(doc: Record<string, unknown>, file: string): CatalogResult {
       locations,
       foundBy: m?.[1] ?? "sbom",
       arch: id.arch,
+      ...(id.upstream ? { source: foreignSource(new Map(), id.upstream) } : {}),
     });
   }
   return result;

@@ -1,0 +1,368 @@
+/**
+ * `portcullis scan <image | oci:DIR | docker-archive:FILE | dir:PATH | sbom:FILE>`: catalog the
+ * image (as `sbom` does) or read a saved SBOM, match its packages against the vulnerability
+ * database, and report: table, the contracts' JSON, SARIF, CycloneDX with vulnerabilities, JUnit.
+ * --severity chooses what is shown, --fail-on what fails the run (default: nothing fails).
+ * Thin layer over src/scan.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { type Command, Option } from "commander";
+import type { CatalogResult } from "../../catalog/index.js";
+import { type Dockerfile, DockerfileSyntaxError, parseDockerfile } from "../../dockerfile/index.js";
+import { parseSourceRef } from "../../image/source-ref.js";
+import { ImageError } from "../../image/types.js";
+import type { LayerProgress } from "../../image/walk.js";
+import { parseReference } from "../../reference/index.js";
+import { isRegistryError } from "../../registry/index.js";
+import { VULN_PREDICATE_TYPE, vulnPredicate } from "../../scan/attestation.js";
+import { openScanDatabase, staleWarning, VulnDbMissingError, vulnDbLocation } from "../../scan/database.js";
+import { type IgnoreEntry, IgnoreFileError, readIgnoreFile } from "../../scan/ignore-file.js";
+import { renderScan, SCAN_FORMATS, type ScanFormat } from "../../scan/report/index.js";
+import { failsAt, isVulnSeverity } from "../../scan/result.js";
+import type { VulnSeverity } from "../../scan/types.js";
+import { readVexFile, VexError, type VexStatement } from "../../scan/vex.js";
+import { attestImage } from "../../sign/index.js";
+import { OperationalError, UsageError } from "../errors.js";
+import { writeOutputFile } from "../files.js";
+import { useColor } from "../report-options.js";
+import { addRegistryOptions, clientFromFlags, parseDuration, type RegistryFlags } from "./resolve.js";
+import { cliError, loadPrivateKey } from "./sign.js";
+
+interface ScanFlags extends RegistryFlags {
+  format?: ScanFormat;
+  output?: string;
+  platform?: string;
+  db?: string;
+  severity?: string;
+  failOn: string;
+  ignoreUnfixed?: boolean;
+  ignoreFile?: string;
+  vex?: string[];
+  dockerfile?: string;
+  wide?: boolean;
+  attest?: boolean;
+  key?: string;
+  signatureRepo?: string;
+  bundle?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+function parseSeverities(list: string | undefined): VulnSeverity[] | undefined {
+  if (!list) return undefined;
+  const out: VulnSeverity[] = [];
+  for (const s of list
+    .split(",")
+    .map((x) => x.trim().toLowerCase())
+    .filter(Boolean)) {
+    if (!isVulnSeverity(s))
+      throw new UsageError(
+        `--severity: unknown severity ${JSON.stringify(s)} (expected critical, high, medium, low, negligible, unknown)`,
+      );
+    out.push(s);
+  }
+  return out;
+}
+
+function readIgnores(flags: ScanFlags): IgnoreEntry[] {
+  const file = flags.ignoreFile ?? (existsSync(".portcullisignore") ? ".portcullisignore" : undefined);
+  if (!file) return [];
+  try {
+    return readIgnoreFile(file);
+  } catch (err) {
+    if (err instanceof IgnoreFileError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+function readVex(files: string[] | undefined): VexStatement[] {
+  const out: VexStatement[] = [];
+  for (const f of files ?? []) {
+    try {
+      out.push(...readVexFile(f));
+    } catch (err) {
+      if (err instanceof VexError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
+  return out;
+}
+
+function readDockerfile(file: string | undefined): Dockerfile | undefined {
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(
+      `--dockerfile ${file}: cannot read it: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`,
+    );
+  }
+  try {
+    return parseDockerfile(text, { file });
+  } catch (err) {
+    if (err instanceof DockerfileSyntaxError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+async function progressBar(flags: ScanFlags) {
+  if (flags.quiet || !process.stderr.isTTY) return undefined;
+  const { default: cliProgress } = await import("cli-progress");
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: " {phase} |{bar}| {percentage}%",
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const seen = new Map<number, LayerProgress>();
+  let started = false;
+  return {
+    update(p: LayerProgress) {
+      seen.set(p.layer, p);
+      let bytes = 0;
+      let total = 0;
+      for (const l of seen.values()) {
+        bytes += l.total > 0 ? Math.min(l.bytes, l.total) : l.bytes;
+        total += Math.max(l.total, l.bytes, 1);
+      }
+      if (!started) {
+        started = true;
+        bar.start(100, 0, { phase: "reading layers" });
+      }
+      bar.update(Math.floor((bytes / total) * 90), { phase: `reading layers (${p.layer + 1}/${p.layers})` });
+    },
+    matching() {
+      if (!started) {
+        started = true;
+        bar.start(100, 90, { phase: "matching" });
+      } else bar.update(90, { phase: "matching" });
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+function checkAttestFlags(image: string, flags: ScanFlags): string | undefined {
+  if (!flags.attest) {
+    for (const [flag, set] of [
+      ["--key", flags.key],
+      ["--signature-repo", flags.signatureRepo],
+      ["--bundle", flags.bundle],
+    ] as const)
+      if (set) throw new UsageError(`${flag} is only used with --attest`);
+    return undefined;
+  }
+  if (!flags.key) throw new UsageError("--attest needs --key <cosign.key> to sign the attestation");
+  const src = parseSourceRef(image);
+  if (src.kind !== "registry")
+    throw new UsageError(`--attest needs an image in a registry; ${image} is a ${src.kind} source`);
+  return src.ref;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command("scan")
+    .description(
+      "find known vulnerabilities in an image's packages (OS and language) from the local database",
+    )
+    .argument(
+      "<image>",
+      "registry reference, oci:DIR[:tag], docker-archive:FILE[:tag], dir:PATH, or sbom:FILE (CycloneDX/SPDX)",
+    )
+    .addOption(
+      new Option("-f, --format <format>", "report format (default: table on a TTY, json otherwise)").choices([
+        ...SCAN_FORMATS,
+      ]),
+    )
+    .option("-o, --output <file>", "write the report to FILE instead of stdout")
+    .option(
+      "--db <file|postgres://…>",
+      "the vulnerability database (default: $PORTCULLIS_DB, else $XDG_CACHE_HOME/portcullis/vuln.db)",
+    )
+    .option(
+      "--severity <list>",
+      "only report these severities (comma-separated: critical,high,medium,low,negligible,unknown)",
+    )
+    .addOption(
+      new Option(
+        "--fail-on <severity>",
+        "exit 1 when a reported, unsuppressed vulnerability is at or above this severity",
+      )
+        .choices(["unknown", "negligible", "low", "medium", "high", "critical", "none"])
+        .default("none"),
+    )
+    .option("--ignore-unfixed", "leave out vulnerabilities that have no fixed version yet")
+    .option(
+      "--ignore-file <file>",
+      "ignore file (YAML: id, package, reason, expires); default ./.portcullisignore when present",
+    )
+    .option(
+      "--vex <file>",
+      "OpenVEX or CycloneDX VEX document: not_affected/fixed statements suppress (repeatable)",
+      collect,
+    )
+    .option(
+      "--dockerfile <file>",
+      "the Dockerfile the image was built from: name the line that added each package",
+    )
+    .option(
+      "--platform <os/arch[/variant]>",
+      "platform to pick from a multi-platform image (default linux/<host>)",
+    )
+    .option("--wide", "table: also list suppressed vulnerabilities with the reason")
+    .option("--attest", "sign the result as a cosign vuln attestation and attach it to the image")
+    .option("--key <file>", "with --attest: private key, cosign.key (encrypted) or plain PEM")
+    .option("--signature-repo <repo>", "with --attest: store the .att tag in this repository")
+    .option("--bundle", "with --attest: store a sigstore bundle v0.3 referrer instead of the .att tag")
+    .option("-q, --quiet", "no progress, no summary")
+    .option("--no-color", "plain output (also: NO_COLOR=1)");
+  addRegistryOptions(cmd).addHelpText(
+    "after",
+    `
+Data: the database \`portcullis db\` builds (OSV, Alpine secdb, Debian security tracker). OS
+packages are matched by their source package and the image's release (Debian 12, Alpine v3.18),
+language packages by ecosystem and normalised name. See docs/scan.md.
+
+--severity chooses what is reported; --fail-on chooses what fails the run (default: nothing, the
+scan reports and exits 0). Suppressed vulnerabilities (--ignore-unfixed, the ignore file, VEX)
+never fail the run; an expired ignore entry stops ignoring and the report says so.
+
+Ignore file (.portcullisignore):
+  ignore:
+    - id: CVE-2023-5678                # or any alias (GHSA-…, PYSEC-…)
+      package: pkg:apk/alpine/openssl*  # optional: a name or purl pattern (* wildcard)
+      reason: not reachable from our code
+      expires: 2027-01-31               # optional; after this day it no longer applies
+
+--attest signs the JSON result as an in-toto statement with predicate type
+${VULN_PREDICATE_TYPE} (cosign's \`vuln\` type) for the manifest digest
+that was scanned; the policy's vulnerabilities rule can accept it instead of scanning.
+
+Examples:
+  portcullis scan alpine:3.18
+  portcullis scan ghcr.io/org/app:1.2 --severity critical,high --fail-on high
+  portcullis scan oci:./layout:app -f sarif -o scan.sarif
+  portcullis scan sbom:app.cdx.json --ignore-unfixed -f json
+  portcullis scan app:1.2 --dockerfile Dockerfile --vex app.openvex.json
+  portcullis scan registry.example.com/app:1.4 --attest --key cosign.key -f json -o scan.json
+
+Exit codes: 0 no reported vulnerability at or above --fail-on, 1 some are, 2 bad usage or an
+unreadable image/SBOM/ignore/VEX file, 3 database missing or registry failure.`,
+  );
+  cmd.action(async (image: string, flags: ScanFlags) => {
+    const format: ScanFormat = flags.format ?? (process.stdout.isTTY && !flags.output ? "table" : "json");
+    const severities = parseSeverities(flags.severity);
+    const failOn = flags.failOn as VulnSeverity | "none";
+    const ignores = readIgnores(flags);
+    const vex = readVex(flags.vex);
+    const dockerfile = readDockerfile(flags.dockerfile);
+    const attestRef = checkAttestFlags(image, flags);
+    if (flags.timeout) parseDuration(flags.timeout);
+    const location = await vulnDbLocation(flags.db);
+    // The database first: a missing one is reported before a long image read.
+    let store: Awaited<ReturnType<typeof openScanDatabase>>;
+    try {
+      store = await openScanDatabase(location);
+    } catch (err) {
+      if (err instanceof VulnDbMissingError) throw new OperationalError(err.message);
+      throw err;
+    }
+    try {
+      const status = await store.status();
+      const stale = staleWarning(status.updatedAt, new Date());
+      if (stale) process.stderr.write(`warning: ${stale}\n`);
+      let privateKey: Awaited<ReturnType<typeof loadPrivateKey>> | undefined;
+      if (attestRef) {
+        try {
+          privateKey = await loadPrivateKey(flags.key as string);
+        } catch (err) {
+          throw cliError(err);
+        }
+      }
+      const bar = await progressBar(flags);
+      let catalog: CatalogResult;
+      try {
+        const { catalogImage } = await import("../../catalog/index.js");
+        catalog = await catalogImage(image, {
+          platform: flags.platform,
+          registry: {
+            caFile: flags.caFile,
+            insecureRegistries: flags.insecureRegistry,
+            pullSecretFiles: flags.pullSecret,
+            timeoutMs: flags.timeout ? parseDuration(flags.timeout) : undefined,
+          },
+          onProgress: bar ? (p) => bar.update(p) : undefined,
+        });
+      } catch (err) {
+        bar?.stop();
+        if (isRegistryError(err)) throw new OperationalError(err.message);
+        if (err instanceof ImageError) throw new UsageError(err.message);
+        throw err;
+      }
+      bar?.matching();
+      const { scanCatalog } = await import("../../scan/scan.js");
+      const result = await scanCatalog(catalog, store, {
+        severities,
+        ignoreUnfixed: flags.ignoreUnfixed,
+        ignores,
+        vex,
+        dockerfile,
+        database: { location: status.location, updatedAt: status.updatedAt },
+      });
+      bar?.stop();
+      const text = renderScan(result, catalog, format, {
+        color: useColor({ color: flags.color, output: flags.output }),
+        wide: flags.wide,
+      });
+      if (flags.output) writeOutputFile(flags.output, text);
+      else process.stdout.write(text);
+      for (const e of result.errors)
+        process.stderr.write(`warning: ${e.path}: ${e.cataloger}: ${e.message}\n`);
+      if (format !== "table" || flags.output)
+        for (const n of result.notes) process.stderr.write(`${n.level}: ${n.message}\n`);
+      if (!flags.quiet && (flags.output || format !== "table")) {
+        const active = result.vulnerabilities.filter((v) => !v.suppressed).length;
+        process.stderr.write(
+          `${active} vulnerabilities in ${result.packages} packages of ${result.artifact.reference}${flags.output ? ` → ${flags.output}` : ""}\n`,
+        );
+      }
+      if (attestRef && privateKey) {
+        if (!catalog.image.digest) throw new UsageError(`${image}: no manifest digest to attest`);
+        let target: string;
+        try {
+          target = `${parseReference(attestRef).name}@${catalog.image.digest}`;
+        } catch (err) {
+          throw cliError(err);
+        }
+        const client = clientFromFlags(flags);
+        try {
+          const stored = await attestImage(client, target, {
+            privateKey,
+            predicateType: VULN_PREDICATE_TYPE,
+            predicate: vulnPredicate(result),
+            signatureRepo: flags.signatureRepo,
+            bundle: flags.bundle,
+          });
+          for (const r of stored) {
+            const where = r.stored.tag
+              ? `${r.stored.repository}:${r.stored.tag}`
+              : `${r.stored.repository}@${r.stored.manifestDigest}`;
+            process.stderr.write(`attested ${r.image}@${r.digest} (${r.predicateType}) → ${where}\n`);
+          }
+        } catch (err) {
+          throw cliError(err);
+        } finally {
+          await client.close();
+        }
+      }
+      process.exitCode = failsAt(result, failOn) ? 1 : 0;
+    } finally {
+      await store.close();
+    }
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * Opening the vulnerability database for `scan`, `check` and the webhook (src/vulndb does the
+ * work): where it is (`--db`, PORTCULLIS_DB, else `$XDG_CACHE_HOME/portcullis/vuln.db`), one
+ * error type for "cannot be used" (missing, newer schema, locked, unreachable; its message says
+ * how to get one), and the stale-data warning (older than 7 days by default).
+ */
+import type { VulnStore } from "../vulndb/types.js";
+
+export class VulnDbMissingError extends Error {
+  override readonly name = "VulnDbMissingError";
+}
+
+export const STALE_AFTER_DAYS = 7;
+
+/** The database location in force: the flag, else PORTCULLIS_DB, else the user's cache folder. */
+export async function vulnDbLocation(flag?: string): Promise<string> {
+  const { resolveDbLocation } = await import("../vulndb/location.js");
+  return resolveDbLocation(flag);
+}
+
+export function isPostgresLocation(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** Open the store for reading; any failure is VulnDbMissingError, never an empty database. */
+export async function openScanDatabase(location: string): Promise<VulnStore> {
+  const { openVulnReader, isVulnDbError } = await import("../vulndb/index.js");
+  try {
+    return await openVulnReader(location);
+  } catch (err) {
+    if (isVulnDbError(err)) throw new VulnDbMissingError((err as Error).message);
+    throw err;
+  }
+}
+
+/** A warning when the newest source is older than `days`, or when the database has no data. */
+export function staleWarning(
+  updatedAt: string | undefined,
+  now: Date,
+  days = STALE_AFTER_DAYS,
+): string | undefined {
+  if (!updatedAt)
+    return "the vulnerability database has no update time; results may be incomplete (run `portcullis db update`)";
+  const age = (now.getTime() - Date.parse(updatedAt)) / 86_400_000;
+  if (!(age > days)) return undefined;
+  return `the vulnerability database was last updated ${Math.floor(age)} days ago (${updatedAt.slice(0, 10)}); newer vulnerabilities are missing (run \`portcullis db update\`)`;
+}

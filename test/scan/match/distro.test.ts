@@ -1,0 +1,42 @@
+/**
+ * The OSV ecosystem of a distribution release, from os-release, named as osv.dev names them
+ * (checked against the Ubuntu OSV records in shared/vectors/vulndata/formats/vunnel/ubuntu-osv:
+ * `Ubuntu:22.04:LTS`, `Ubuntu:25.10`).
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { OsInfo } from "../../../src/image/os-release.js";
+import { distroRelease } from "../../../src/scan/match/distro.js";
+
+const os = (family: string, version: string, extra: Partial<OsInfo> = {}): OsInfo => ({
+  family,
+  version,
+  idLike: [],
+  source: "etc/os-release",
+  ...extra,
+});
+
+const ROWS: [OsInfo, string | undefined, string | undefined][] = [
+  [os("alpine", "3.18.4"), "Alpine:v3.18", "2025-05-09"],
+  [os("alpine", "3.9.4"), "Alpine:v3.9", "2020-11-01"],
+  [os("debian", "12"), "Debian:12", "2028-06-30"],
+  [os("debian", "12.4"), "Debian:12", "2028-06-30"],
+  [os("debian", "", { versionCodename: "bookworm" }), "Debian:12", "2028-06-30"],
+  [os("debian", "9.9"), "Debian:9", "2022-06-30"],
+  [os("debian", "trixie/sid"), "Debian:13", undefined],
+  [os("ubuntu", "22.04"), "Ubuntu:22.04:LTS", "2027-06-01"],
+  [os("ubuntu", "25.10"), "Ubuntu:25.10", undefined],
+  [os("almalinux", "9.3"), "AlmaLinux:9", undefined],
+  [os("rocky", "8.9"), "Rocky Linux:8", undefined],
+  [os("fedora", "39"), undefined, undefined],
+];
+
+describe("distroRelease", () => {
+  for (const [info, ecosystem, eol] of ROWS) {
+    it(`${info.family} ${info.version || info.versionCodename} → ${ecosystem ?? "no data source"}`, () => {
+      const r = distroRelease(info);
+      assert.equal(r?.ecosystem, ecosystem);
+      assert.equal(r?.endOfLife, eol);
+    });
+  }
+});
