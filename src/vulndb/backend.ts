@@ -97,8 +97,9 @@ export function groupLookupRows(
   for (const [key, given] of givenByKey) {
     const list: StoredRecord[] = [];
     for (const row of best.get(key)?.values() ?? []) {
-      let record = parsed.get(row.body);
-      if (!record) parsed.set(row.body, (record = JSON.parse(row.body) as OsvRecord));
+      const rid = `${row.kind}\0${row.id}`;
+      let record = parsed.get(rid);
+      if (!record) parsed.set(rid, (record = JSON.parse(row.body) as OsvRecord));
       list.push({ source: row.kind, record });
     }
     list.sort((a, b) => (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0));

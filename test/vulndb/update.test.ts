@@ -242,6 +242,30 @@ describe("db update against a local mirror", () => {
     assert.deepEqual(await ids(db, "Debian:12", "openssl"), ["CVE-2024-0001"]);
   });
 
+  it("imports from a URL (db import) and remembers the URL as the source", async () => {
+    serveDefaults();
+    const db = freshDb();
+    let r = await runCli([
+      "db",
+      "import",
+      "--db",
+      db,
+      `${base}/alpine/v3.18/main.json`,
+      `${base}/osv/npm/all.zip`,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(await ids(db, "Alpine:v3.18", "openssl"), ["CVE-2023-5678"]);
+    assert.equal((await ids(db, "npm", "mixpkg")).length, 3);
+    r = await runCli(["db", "status", "--db", db, "-f", "json"]);
+    const alpine = JSON.parse(r.stdout).sources.find(
+      (s: { id: string }) => s.id === "alpine-secdb:v3.18/main",
+    );
+    assert.equal(alpine.url, `${base}/alpine/v3.18/main.json`);
+    r = await runCli(["db", "import", "--db", db, `${base}/missing.json`]);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /missing\.json: HTTP 404/);
+  });
+
   it("gives a reader during the update the old data or the new, never a mix", async () => {
     serveDefaults();
     const db = freshDb();
