@@ -4,6 +4,9 @@
  * the other's alias or they share an alias (transitively). A distribution id that names a CVE
  * (`ALPINE-CVE-2023-5678`, `DEBIAN-CVE-…`, `UBUNTU-CVE-…`) counts as an alias of that CVE.
  *
+ * Distribution advisories that bundle several CVEs (DSA, DLA, USN; `upstream` ids) are folded into
+ * the CVE rows they cover (foldBundles).
+ *
  * Primary id of a row: the CVE id when the row has one (the lowest, when an advisory covers
  * several), else the GHSA id, else the lowest id of the records that matched. Every other id is
  * listed in `aliases`. Not for choosing severity (../severity/choose.ts).
@@ -61,4 +64,43 @@ export function groupByAlias<T>(items: readonly T[], recordOf: (item: T) => OsvR
     else groups.set(root, [item]);
   });
   return [...groups.values()];
+}
+
+export interface MergedGroup<T> {
+  items: T[];
+  /** Ids of advisory bundles folded into this row (DSA-…, DLA-…, USN-…). */
+  bundleIds: string[];
+}
+
+/**
+ * Advisory bundles: a distribution advisory (Debian DSA/DLA, Ubuntu USN) covers several CVEs and
+ * names them in `upstream`, not `aliases`. When every CVE it names already has its own row for the
+ * package, the bundle's id is added to those rows' aliases instead of making a row of its own (the
+ * way Trivy lists DSA ids beside the CVE); otherwise it stays a row.
+ */
+export function foldBundles<T>(groups: T[][], recordOf: (item: T) => OsvRecord): MergedGroup<T>[] {
+  const out: MergedGroup<T>[] = groups.map((items) => ({ items, bundleIds: [] }));
+  const idsOf = out.map((g) => new Set(g.items.flatMap((i) => recordIds(recordOf(i)))));
+  const isBundle = out.map(
+    (g, k) =>
+      g.items.every((i) => (recordOf(i).upstream ?? []).length > 0) &&
+      ![...idsOf[k]].some((id) => /^CVE-\d{4}-\d+$/.test(id)),
+  );
+  const dropped = new Set<number>();
+  out.forEach((g, k) => {
+    if (!isBundle[k]) return;
+    const upstream = new Set<string>();
+    for (const i of g.items) {
+      for (const u of recordOf(i).upstream ?? []) upstream.add(DISTRO_CVE.exec(u)?.[1] ?? u);
+    }
+    const targets = new Set<number>();
+    for (const u of upstream) {
+      const t = out.findIndex((_, j) => j !== k && !isBundle[j] && idsOf[j].has(u));
+      if (t === -1) return;
+      targets.add(t);
+    }
+    for (const t of targets) out[t].bundleIds.push(...g.items.map((i) => recordOf(i).id));
+    dropped.add(k);
+  });
+  return out.filter((_, k) => !dropped.has(k));
 }

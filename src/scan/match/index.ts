@@ -14,7 +14,7 @@ import { normalizePackageName } from "../../vulndb/ecosystem.js";
 import type { OsvAffected, StoredRecord, VulnStore } from "../../vulndb/types.js";
 import { chooseSeverity } from "../severity/choose.js";
 import type { MatchNote, MatchResult, VulnMatch } from "../types.js";
-import { groupByAlias, primaryId, recordIds } from "./aliases.js";
+import { foldBundles, groupByAlias, primaryId, recordIds } from "./aliases.js";
 import { distroRelease } from "./distro.js";
 import { isOsPackageType, type MatchTarget, matcherFor } from "./ecosystems/index.js";
 import { evaluateAffected } from "./osv-affected.js";
@@ -151,8 +151,9 @@ export async function matchPackages(
         if (verdict.affected) hits.push({ stored, affected, fixed: verdict.fixed });
       }
     }
-    for (const group of groupByAlias(hits, (h) => h.stored.record)) {
-      rows.push({ index: p.index, match: rowOf(p, group) });
+    const recordOf = (h: Hit) => h.stored.record;
+    for (const group of foldBundles(groupByAlias(hits, recordOf), recordOf)) {
+      rows.push({ index: p.index, match: rowOf(p, group.items, group.bundleIds) });
     }
   }
   rows.sort((a, b) => a.index - b.index || (a.match.id < b.match.id ? -1 : a.match.id > b.match.id ? 1 : 0));
@@ -181,12 +182,13 @@ function preview(items: readonly string[], max = 5): string {
     : `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
 }
 
-function rowOf(p: Planned, group: Hit[]): VulnMatch {
+function rowOf(p: Planned, group: Hit[], bundleIds: readonly string[]): VulnMatch {
   const ids = new Set<string>();
   for (const h of group) for (const id of recordIds(h.stored.record)) ids.add(id);
   const matchedIds = group.map((h) => h.stored.record.id);
   const id = primaryId([...ids], matchedIds);
   ids.delete(id);
+  for (const b of bundleIds) ids.add(b);
   const scheme = p.target.scheme;
   const fixed = [...new Set(group.flatMap((h) => h.fixed))].sort((a, b) => compareValid(scheme, a, b));
   const chosen = chooseSeverity(
