@@ -4,7 +4,7 @@
  * `linux/aarch64` works wherever `linux/arm64` does); this file adds the ImageError a source
  * reports when an index has no manifest for the platform.
  */
-import type { Descriptor } from "../registry/media-types.js";
+import { type Descriptor, INDEX_MEDIA_TYPES } from "../registry/media-types.js";
 import {
   formatPlatform,
   parsePlatform as parsePlatformSpec,
@@ -51,10 +51,7 @@ export function selectPlatform(entries: IndexEntry[], want: Platform): IndexEntr
   return chosen;
 }
 
-export const INDEX_MEDIA_TYPES = new Set([
-  "application/vnd.oci.image.index.v1+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-]);
+export { INDEX_MEDIA_TYPES };
 
 export function isIndex(json: Record<string, unknown>, mediaType?: string): boolean {
   const mt = (json.mediaType as string | undefined) ?? mediaType;

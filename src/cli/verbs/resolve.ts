@@ -7,7 +7,6 @@ import pc from "picocolors";
 import { pinnedSpelling } from "../../pin/pinner.js";
 import { InvalidReferenceError, parseReference, type Reference } from "../../reference/index.js";
 import { RegistryError } from "../../registry/errors.js";
-import { UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
 import { parsePlatformOption } from "../option-values.js";
 import {

@@ -3,9 +3,9 @@
  * payload at tag `sha256-<hex>.sig`, or a sigstore bundle referrer with --bundle).
  */
 
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { signImage } from "../../sign/image-signing.js";
-import { toCliError, UsageError } from "../errors.js";
+import { toCliError } from "../errors.js";
 import { repeatable } from "../option-values.js";
 import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "../registry-options.js";
 import { loadPrivateKey, parseAnnotations, textFormatOption } from "../signing-options.js";
