@@ -130,7 +130,9 @@ export function printVerifications(
   const ok = (s: string) => (color ? pc.green(s) : s);
   const bad = (s: string) => (color ? pc.red(s) : s);
   for (const r of results) {
-    const head = r.verified ? ok(`✓ ${r.reference}@${r.digest}`) : bad(`✗ ${r.reference}@${r.digest}`);
+    // A platform child of --recursive is already `name@digest`: say the digest once.
+    const name = r.reference.endsWith(`@${r.digest}`) ? r.reference : `${r.reference}@${r.digest}`;
+    const head = r.verified ? ok(`✓ ${name}`) : bad(`✗ ${name}`);
     const n = r.verdicts.filter((v) => v.verified).length;
     out.write(`${head}: ${n} of ${r.verdicts.length} ${what}(s) verified\n`);
     for (const v of r.verdicts) {
