@@ -40,7 +40,6 @@ export function renderTable(report: Report, opts: { color: boolean; quiet: boole
       for (const f of list) {
         const sev = f.severity.toUpperCase().padEnd(8);
         const where = c.dim(position(f).padEnd(posWidth));
-        const ctr = f.container ? c.dim(` [${f.container}]`) : "";
         if (f.suppressed) {
           out.push(
             c.dim(
@@ -49,8 +48,24 @@ export function renderTable(report: Report, opts: { color: boolean; quiet: boole
           );
           continue;
         }
-        out.push(`${indent}${where}  ${sevColor[f.severity](sev)} ${c.bold(f.rule)}  ${f.message}${ctr}`);
-        if (f.fix) out.push(`${indent}${" ".repeat(posWidth)}  ${c.green(`fix: ${f.fix}`)}`);
+        // Dockerfile findings carry their hadolint id, so both names can be searched for.
+        const rule = f.hadolint ? `${f.rule} (${f.hadolint})` : f.rule;
+        const head = `${indent}${position(f).padEnd(posWidth)}  ${sev} ${rule}  `;
+        // Continuation lines start under the rule id.
+        const under = " ".repeat(indent.length + posWidth + 2 + sev.length + 1);
+        const text = `${f.message}${f.container ? ` [${f.container}]` : ""}`;
+        const [firstLine, ...more] = wrapText(text, head.length, under.length);
+        out.push(
+          `${indent}${where}  ${sevColor[f.severity](sev)} ${c.bold(rule)}${firstLine ? `  ${firstLine}` : ""}`,
+        );
+        for (const line of more) out.push(`${under}${line}`);
+        if (f.fix) {
+          const fixIndent = `${indent}${" ".repeat(posWidth)}  `;
+          const lines = wrapText(`fix: ${f.fix}`, fixIndent.length, fixIndent.length + 5);
+          lines.forEach((line, i) => {
+            out.push(`${fixIndent}${i > 0 ? "     " : ""}${c.green(line)}`);
+          });
+        }
       }
     }
     out.push("");
@@ -65,6 +80,35 @@ export function renderTable(report: Report, opts: { color: boolean; quiet: boole
   }
   if (!opts.quiet) out.push(summaryLine(report, c));
   return out.length ? `${out.join("\n")}\n` : "";
+}
+
+/** Lines fit this many columns where the words allow (an 80-column terminal wraps little). */
+const WIDTH = 100;
+/** A first line with less room than this starts the text on the next line instead. */
+const MIN_FIRST = 24;
+
+/**
+ * Word-wrap `text` whose first line starts at column `first` and whose other lines start at
+ * column `rest`, so every line fits WIDTH columns unless a single word is longer. The first line
+ * is "" when it has too little room (the text then starts on the next line).
+ */
+export function wrapText(text: string, first: number, rest: number): string[] {
+  const lines: string[] = [];
+  let room = WIDTH - first;
+  let line = "";
+  if (room < MIN_FIRST) {
+    lines.push("");
+    room = WIDTH - rest;
+  }
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+      room = WIDTH - rest;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines;
 }
 
 function position(f: Finding): string {

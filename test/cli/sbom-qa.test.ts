@@ -91,3 +91,43 @@ describe("sbom shares the registry and platform flags of the other verbs", () =>
     assert.match(r.stderr, /--platform: invalid platform "linux"/);
   });
 });
+
+describe("sbom table", () => {
+  const longName = `libvery-long-package-name-${"x".repeat(70)}`;
+  let image: string;
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "portcullis-sbom-table-"));
+    await writeOciLayout(dir, [
+      [
+        {
+          name: "etc/os-release",
+          content: 'ID=alpine\nVERSION_ID=3.20.0\nPRETTY_NAME="Alpine Linux v3.20"\n',
+        },
+        {
+          name: "lib/apk/db/installed",
+          content: `P:musl\nV:1.2.5-r0\nA:x86_64\nL:MIT\n\nP:${longName}\nV:1.0.0-r${"9".repeat(40)}\nA:x86_64\nL:MIT\n\n`,
+        },
+      ],
+    ]);
+    image = `oci:${dir}`;
+  });
+
+  it("shows NAME, VERSION and TYPE by default, like Syft, in lines of at most 100 columns", async () => {
+    const r = await runCli(["sbom", image, "-f", "table", "-q"]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split("\n");
+    assert.ok(lines.some((l) => /NAME\s+.*VERSION\s+.*TYPE/.test(l)));
+    assert.doesNotMatch(r.stdout, /LOCATION|LICENSES|lib\/apk\/db\/installed/);
+    assert.match(r.stdout, /musl\s+.*1\.2\.5-r0\s+.*apk/);
+    for (const l of lines) assert.ok([...l].length <= 100, `${[...l].length} columns: ${l}`);
+  });
+
+  it("--wide adds the licenses and the location, with names in full", async () => {
+    const r = await runCli(["sbom", image, "-f", "table", "--wide", "-q"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /LICENSES/);
+    assert.match(r.stdout, /LOCATION/);
+    assert.match(r.stdout, /lib\/apk\/db\/installed \[layer 1\]/);
+    assert.ok(r.stdout.includes(longName));
+  });
+});

@@ -29,6 +29,7 @@ interface SbomFlags extends RegistryFlags {
   output?: string;
   platform?: string;
   specVersion: "1.5" | "1.6";
+  wide?: boolean;
   quiet?: boolean;
   color?: boolean;
   attest?: boolean;
@@ -129,6 +130,7 @@ export function register(program: Command): void {
     .option("--key <file>", "with --attest: private key, cosign.key (encrypted) or plain PEM")
     .option("--signature-repo <repo>", "with --attest: store the .att tag in this repository")
     .option("--bundle", "with --attest: store a sigstore bundle v0.3 referrer instead of the .att tag")
+    .option("--wide", "table: also the licenses and the location (path and layer) of each package")
     .option("-q, --quiet", "no progress bar, no summary")
     .option("--no-color", "plain output (also: NO_COLOR=1)");
   addRegistryOptions(cmd)
@@ -196,6 +198,7 @@ Exit codes: 0 written (and attested), 2 bad usage or an unreadable image/SBOM/ke
       bar?.stop();
       const text = generateSbom(result, format, {
         cyclonedxVersion: flags.specVersion,
+        wide: flags.wide,
         color: useColor({ color: flags.color, output: flags.output }),
       });
       if (flags.output) writeFileSync(flags.output, text);
