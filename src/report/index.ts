@@ -1,13 +1,13 @@
 /**
- * Report rendering: one function per format, all from the same Report value. The machine formats
- * (JSON, SARIF, JUnit) are produced as pieces by `reportChunks`, so a CLI writes them as they are
- * made and never holds the whole text; `renderReport` joins them for callers that want a string.
+ * Report rendering: one function per format, all from the same Report value. Every format (JSON,
+ * SARIF, JUnit and the table) is produced as pieces by `reportChunks`, so a CLI writes them as
+ * they are made and never holds the whole text; `renderReport` joins them for callers that want a string.
  */
 import type { Report } from "./finding.js";
 import { jsonReportChunks } from "./json.js";
 import { junitChunks } from "./junit.js";
 import { sarifChunks } from "./sarif.js";
-import { renderTable } from "./table.js";
+import { tableChunks } from "./table.js";
 
 export * from "./finding.js";
 
@@ -29,7 +29,7 @@ export function reportChunks(report: Report, format: ReportFormat, opts: RenderO
     case "junit":
       return junitChunks(report);
     case "table":
-      return [renderTable(report, opts)];
+      return tableChunks(report, opts);
   }
 }
 

@@ -1,12 +1,25 @@
 /**
  * Human-readable report: findings grouped by file, then by object, with line:column, severity,
- * rule and message; input errors; a summary line. Coloured only when asked (TTY, no NO_COLOR).
+ * rule (and hadolint id) and message wrapped at 100 columns; input errors; a summary line.
+ * Coloured only when asked (TTY, no NO_COLOR). Produced one object group at a time.
  */
 import pc from "picocolors";
 import type { Finding, Report, Severity } from "./finding.js";
 import { SEVERITIES } from "./finding.js";
 
 export function renderTable(report: Report, opts: { color: boolean; quiet: boolean }): string {
+  return [...tableChunks(report, opts)].join("");
+}
+
+/** Each line ends with a newline; the pieces are the lines of one object group (and so on). */
+function take(lines: string[]): string {
+  const text = lines.length ? `${lines.join("\n")}\n` : "";
+  lines.length = 0;
+  return text;
+}
+
+/** The table in pieces (one per object group), so a large report is never one string. */
+export function* tableChunks(report: Report, opts: { color: boolean; quiet: boolean }): Generator<string> {
   const c = pc.createColors(opts.color);
   const sevColor: Record<Severity, (s: string) => string> = {
     critical: (s) => c.bold(c.magenta(s)),
@@ -67,6 +80,7 @@ export function renderTable(report: Report, opts: { color: boolean; quiet: boole
           });
         }
       }
+      yield take(out);
     }
     out.push("");
   }
@@ -79,7 +93,7 @@ export function renderTable(report: Report, opts: { color: boolean; quiet: boole
     out.push("");
   }
   if (!opts.quiet) out.push(summaryLine(report, c));
-  return out.length ? `${out.join("\n")}\n` : "";
+  yield take(out);
 }
 
 /** Lines fit this many columns where the words allow (an 80-column terminal wraps little). */

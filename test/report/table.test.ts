@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildReport, type Finding, renderReport } from "../../src/report/index.js";
-import { wrapText } from "../../src/report/table.js";
+import { tableChunks, wrapText } from "../../src/report/table.js";
 
 const long =
   "the final image is built on python:3.12, a full language image with compilers and shells; use python:<version>-slim, or gcr.io/distroless/python3-debian12, which keep the attack surface small";
@@ -48,5 +48,12 @@ describe("table report", () => {
     assert.equal(lines[0], "");
     for (const l of lines.slice(1)) assert.ok(l.length <= 80);
     assert.equal(lines.join(" ").trim(), `${"word ".repeat(40)}end`);
+  });
+
+  it("comes in pieces, one per object group, that add up to the whole table", () => {
+    const report = buildReport({ toolVersion: "dev", findings, files: 2, objects: 1 });
+    const pieces = [...tableChunks(report, { color: false, quiet: false })];
+    assert.ok(pieces.length >= 3, `${pieces.length} pieces`);
+    assert.equal(pieces.join(""), text);
   });
 });
