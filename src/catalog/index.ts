@@ -4,16 +4,10 @@
  * list (merged by purl, so a package seen in node_modules and in the lockfile is one entry
  * with two locations). Adding an ecosystem is adding a file and a line in CATALOGERS.
  */
-import { detectOs, type OsInfo, osReleaseRequest } from "../image/os-release.js";
+import { detectOs, osReleaseRequest } from "../image/os-release.js";
 import { type ReadImageOptions, readImage } from "../image/read-image.js";
-import type { Image, ImageConfig, Platform } from "../image/types.js";
-import {
-  type FileRequest,
-  type Found,
-  type LayerProgress,
-  type WalkStats,
-  walkImage,
-} from "../image/walk.js";
+import type { Image } from "../image/types.js";
+import { type FileRequest, type Found, type LayerProgress, walkImage } from "../image/walk.js";
 import { apkCataloger } from "./apk.js";
 import { cargoAuditableCataloger } from "./cargo-auditable.js";
 import { cargoLockCataloger } from "./cargo-lock.js";
@@ -29,7 +23,7 @@ import { pnpmLockCataloger } from "./pnpm-lock.js";
 import { poetryLockCataloger } from "./poetry-lock.js";
 import { pythonMetadataCataloger } from "./python-metadata.js";
 import { rpmCataloger } from "./rpm.js";
-import type { Cataloger, Package } from "./types.js";
+import type { CatalogError, Cataloger, CatalogResult, ImageSummary, Package } from "./types.js";
 import { yarnLockCataloger } from "./yarn-lock.js";
 
 export type { CatalogContext, Cataloger, Package, PackageLocation, PackageType } from "./types.js";
@@ -53,36 +47,7 @@ export const CATALOGERS: Cataloger[] = [
   cargoAuditableCataloger,
 ] as Cataloger[];
 
-export interface CatalogError {
-  path: string;
-  cataloger: string;
-  message: string;
-}
-
-export interface ImageSummary {
-  reference: string;
-  kind: Image["kind"] | "sbom";
-  digest?: string;
-  configDigest?: string;
-  platform?: Platform;
-  config?: ImageConfig;
-  layers: {
-    index: number;
-    digest: string;
-    diffId?: string;
-    size: number;
-    mediaType: string;
-    createdBy?: string;
-  }[];
-}
-
-export interface CatalogResult {
-  image: ImageSummary;
-  os?: OsInfo;
-  packages: Package[];
-  errors: CatalogError[];
-  stats?: WalkStats;
-}
+export type { CatalogError, CatalogResult, ImageSummary } from "./types.js";
 
 export interface CatalogOptions extends ReadImageOptions {
   /** Only these cataloger ids (default: all). */

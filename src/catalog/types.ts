@@ -5,7 +5,8 @@
  * into packages. Catalogers know nothing of layers, whiteouts or output formats.
  */
 import type { OsInfo } from "../image/os-release.js";
-import type { EntryInfo, Found, WantedFile } from "../image/walk.js";
+import type { Image, ImageConfig, Platform } from "../image/types.js";
+import type { EntryInfo, Found, WalkStats, WantedFile } from "../image/walk.js";
 
 /** purl types. */
 export type PackageType = "deb" | "apk" | "rpm" | "npm" | "pypi" | "golang" | "maven" | "gem" | "cargo";
@@ -111,4 +112,36 @@ export async function readText(file: WantedFile, limit = 16 << 20): Promise<stri
 /** Split RFC 822-style stanzas (dpkg status, apk installed) on blank lines. */
 export function stanzas(text: string): string[] {
   return text.split(/\r?\n\s*\r?\n/).filter((s) => s.trim() !== "");
+}
+
+/** What cataloging an image gives: the image, its OS, its packages and what could not be read. */
+export interface CatalogError {
+  path: string;
+  cataloger: string;
+  message: string;
+}
+
+export interface ImageSummary {
+  reference: string;
+  kind: Image["kind"] | "sbom";
+  digest?: string;
+  configDigest?: string;
+  platform?: Platform;
+  config?: ImageConfig;
+  layers: {
+    index: number;
+    digest: string;
+    diffId?: string;
+    size: number;
+    mediaType: string;
+    createdBy?: string;
+  }[];
+}
+
+export interface CatalogResult {
+  image: ImageSummary;
+  os?: OsInfo;
+  packages: Package[];
+  errors: CatalogError[];
+  stats?: WalkStats;
 }

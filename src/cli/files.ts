@@ -5,7 +5,7 @@
  * UsageError (exit 2). Not for inputs that are reported per file (manifests, Dockerfiles): those
  * become InputErrors in the report and the other inputs are still processed.
  */
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { UsageError } from "./errors.js";
 
 /** A filesystem error in words ("is a directory"), without Node's "EISDIR: illegal operation …". */
@@ -49,6 +49,53 @@ export function writeOutputFile(file: string, text: string, what = "-o", mode?: 
     writeFileSync(file, text, mode === undefined ? undefined : { mode });
   } catch (err) {
     throw new UsageError(`cannot write ${what} ${file}: ${describeFsError(err)}`);
+  }
+}
+
+const BATCH = 1 << 20;
+
+/**
+ * Write pieces of text as they come, to FILE (`-o`) or to standard output, gathered into ~1 MB
+ * writes. Nothing holds the whole text, so a report larger than a JavaScript string can be
+ * written. An unwritable FILE is a UsageError naming it.
+ */
+export function writeOutputChunks(file: string | undefined, chunks: Iterable<string>, what = "-o"): void {
+  let fd: number | undefined;
+  if (file !== undefined) {
+    try {
+      fd = openSync(file, "w");
+    } catch (err) {
+      throw new UsageError(`cannot write ${what} ${file}: ${describeFsError(err)}`);
+    }
+  }
+  const target = fd;
+  const flush = (text: string) => {
+    if (text === "") return;
+    if (target === undefined) {
+      process.stdout.write(text);
+      return;
+    }
+    try {
+      writeSync(target, text);
+    } catch (err) {
+      throw new UsageError(`cannot write ${what} ${file}: ${describeFsError(err)}`);
+    }
+  };
+  try {
+    let pending: string[] = [];
+    let size = 0;
+    for (const chunk of chunks) {
+      pending.push(chunk);
+      size += chunk.length;
+      if (size >= BATCH) {
+        flush(pending.join(""));
+        pending = [];
+        size = 0;
+      }
+    }
+    flush(pending.join(""));
+  } finally {
+    if (target !== undefined) closeSync(target);
   }
 }
 

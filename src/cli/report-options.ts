@@ -4,9 +4,9 @@
  */
 import { type Command, Option } from "commander";
 import { exitCodeFor, isSeverity, type Report, type Severity } from "../report/finding.js";
-import { REPORT_FORMATS, type ReportFormat, renderReport } from "../report/index.js";
+import { REPORT_FORMATS, type ReportFormat, reportChunks } from "../report/index.js";
 import { UsageError } from "./errors.js";
-import { writeOutputFile } from "./files.js";
+import { writeOutputChunks } from "./files.js";
 
 export interface ReportFlags {
   format?: string;
@@ -49,15 +49,14 @@ export function resolveFormat(flags: ReportFlags): ReportFormat {
   return process.stdout.isTTY && !flags.output ? "table" : "json";
 }
 
-/** Render and write the report; return the process exit code per the contracts. */
+/** Render and write the report as it is made (never one string); return the process exit code per the contracts. */
 export function emitReport(report: Report, flags: ReportFlags): number {
   const failOn = flags.failOn ?? "high";
   if (failOn !== "none" && !isSeverity(failOn))
     throw new UsageError(`--fail-on: unknown severity '${failOn}'`);
   const format = resolveFormat(flags);
-  const text = renderReport(report, format, { color: useColor(flags), quiet: flags.quiet ?? false });
-  if (flags.output) writeOutputFile(flags.output, text);
-  else process.stdout.write(text);
+  const chunks = reportChunks(report, format, { color: useColor(flags), quiet: flags.quiet ?? false });
+  writeOutputChunks(flags.output, chunks);
   if (format !== "table" || flags.output) {
     // Input errors always reach stderr too, so a JSON consumer's log still shows them.
     for (const e of report.errors) {

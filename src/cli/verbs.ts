@@ -25,7 +25,7 @@ export const VERBS: VerbEntry[] = [
   {
     name: "lint",
     summary: "lint Kubernetes manifests (lint k8s) and Dockerfiles (lint dockerfile)",
-    load: () => import("./verbs/lint.js"),
+    load: () => import("./lint-group.js"),
   },
   {
     name: "resolve",

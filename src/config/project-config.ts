@@ -17,6 +17,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { isSeverity, type Severity } from "../report/finding.js";
+import { didYouMean } from "./did-you-mean.js";
+import { aliasProblem, decodeConfigBytes, type YamlProblem } from "./safe-yaml.js";
 
 export const CONFIG_FILE_NAMES = [".portcullis.yaml", ".portcullis.yml"];
 
@@ -32,16 +34,29 @@ export interface ProjectConfig {
   allowedRegistries: string[];
 }
 
+/** Every problem of one config file (all of them, so one run shows them all), each with line:column. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
   constructor(
     readonly file: string,
-    readonly line: number,
-    readonly column: number,
-    message: string,
+    readonly problems: YamlProblem[],
   ) {
-    super(line > 0 ? `${file}:${line}:${column}: ${message}` : `${file}: ${message}`);
+    // Line 0: the problem is with the file as a whole (e.g. it cannot be read).
+    super(
+      problems
+        .map((p) => (p.line > 0 ? `${file}:${p.line}:${p.column}: ${p.message}` : `${file}: ${p.message}`))
+        .join("\n"),
+    );
   }
+  get line(): number {
+    return this.problems[0]?.line ?? 0;
+  }
+}
+
+/** What the config may name: rule ids (and prefixes such as `pss-restricted`) that exist. */
+export interface ConfigOptions {
+  /** Known rule ids and prefixes; when given, unknown ids in `rules` and `ignore` are errors. */
+  knownRules?: ReadonlySet<string>;
 }
 
 export function defaultProjectConfig(): ProjectConfig {
@@ -72,7 +87,9 @@ function isDirectory(p: string): boolean {
 }
 
 /** Load the config given explicitly, or the first found upward from the first input. */
-export function loadProjectConfig(opts: { configFile?: string; inputs?: string[] }): ProjectConfig {
+export function loadProjectConfig(
+  opts: { configFile?: string; inputs?: string[] } & ConfigOptions,
+): ProjectConfig {
   const file =
     opts.configFile ??
     (opts.inputs ?? [])
@@ -80,9 +97,9 @@ export function loadProjectConfig(opts: { configFile?: string; inputs?: string[]
       .map(findProjectConfig)
       .find((f) => f !== undefined);
   if (!file) return defaultProjectConfig();
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why =
@@ -91,74 +108,99 @@ export function loadProjectConfig(opts: { configFile?: string; inputs?: string[]
         : code === "ENOENT"
           ? "no such file"
           : (err as Error).message;
-    throw new ConfigError(file, 0, 0, `cannot read config file: ${why}`);
+    throw new ConfigError(file, [{ line: 0, column: 0, message: `cannot read config file: ${why}` }]);
   }
-  return parseProjectConfig(text, file);
+  const decoded = decodeConfigBytes(bytes, file);
+  if (decoded.problem) throw new ConfigError(file, [decoded.problem]);
+  return parseProjectConfig(decoded.text, file, opts);
 }
 
-export function parseProjectConfig(text: string, file: string): ProjectConfig {
+const KEYS = "rules, ignore, requireDigest, privateRegistries, allowedRegistries";
+
+/** Parse config text; throws one ConfigError listing every problem found. */
+export function parseProjectConfig(text: string, file: string, opts: ConfigOptions = {}): ProjectConfig {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
-  const at = (node: unknown) => {
+  const problems: YamlProblem[] = [];
+  const report = (node: unknown, message: string): undefined => {
     const range = (node as { range?: [number, number, number] } | undefined)?.range;
     const pos = range ? lc.linePos(range[0]) : { line: 1, col: 1 };
-    return pos;
+    problems.push({ line: pos.line, column: pos.col, message });
+    return undefined;
   };
-  const fail = (node: unknown, message: string): never => {
-    const p = at(node);
-    throw new ConfigError(file, p.line, p.col, message);
-  };
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
+  for (const e of doc.errors) {
     const p = e.linePos?.[0] ?? { line: 1, col: 1 };
-    throw new ConfigError(file, p.line, p.col, `YAML syntax error: ${e.message.split("\n")[0]}`);
+    problems.push({ line: p.line, column: p.col, message: `YAML syntax error: ${e.message.split("\n")[0]}` });
   }
+  const bomb = problems.length === 0 ? aliasProblem(doc, lc) : undefined;
+  if (bomb) problems.push(bomb);
+  if (problems.length > 0) throw new ConfigError(file, problems);
+
   const cfg = defaultProjectConfig();
   cfg.file = file;
   const root = doc.contents;
   if (root === null || root === undefined) return cfg;
-  if (!isMap(root))
-    return fail(
-      root,
-      "expected a mapping with keys rules, ignore, requireDigest, privateRegistries, allowedRegistries",
-    );
+  if (!isMap(root)) {
+    report(root, `expected a mapping with keys ${KEYS}`);
+    throw new ConfigError(file, problems);
+  }
+  const known = opts.knownRules;
+  const checkRuleId = (node: unknown, id: string, where: string) => {
+    if (!known || known.has(id) || id === "*" || id === "all") return;
+    report(node, `${where}: unknown rule id '${id}'${didYouMean(id, known)}`);
+  };
   const stringList = (node: unknown, key: string): string[] => {
-    if (!isSeq(node)) return fail(node, `${key}: expected a list of strings`);
-    return node.items.map((item) => {
-      if (!isScalar(item) || typeof item.value !== "string") return fail(item, `${key}: expected a string`);
-      return item.value;
-    });
+    if (!isSeq(node)) return report(node, `${key}: expected a list of strings`) ?? [];
+    const out: string[] = [];
+    for (const item of node.items) {
+      if (!isScalar(item) || typeof item.value !== "string") report(item, `${key}: expected a string`);
+      else out.push(item.value);
+    }
+    return out;
   };
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : "";
     const value = pair.value;
     switch (key) {
       case "rules": {
-        if (!isMap(value))
-          return fail(
-            value ?? pair.key,
-            "rules: expected a mapping of rule id to off|low|medium|high|critical",
-          );
+        if (!isMap(value)) {
+          report(value ?? pair.key, "rules: expected a mapping of rule id to off|low|medium|high|critical");
+          break;
+        }
         for (const rp of value.items) {
-          const id = isScalar(rp.key) ? String(rp.key.value) : fail(rp.key, "rules: expected a rule id");
+          if (!isScalar(rp.key)) {
+            report(rp.key, "rules: expected a rule id");
+            continue;
+          }
+          const id = String(rp.key.value);
+          checkRuleId(rp.key, id, "rules");
           const v = isScalar(rp.value) ? String(rp.value.value) : "";
-          if (v !== "off" && !isSeverity(v))
-            return fail(
+          if (v !== "off" && !isSeverity(v)) {
+            report(
               rp.value ?? rp.key,
               `rules.${id}: expected off, low, medium, high or critical, got '${v}'`,
             );
+            continue;
+          }
           cfg.rules[id] = v as RuleSetting;
         }
         break;
       }
-      case "ignore":
+      case "ignore": {
         cfg.ignore = stringList(value, key);
+        if (isSeq(value)) {
+          value.items.forEach((item, i) => {
+            if (isScalar(item) && typeof item.value === "string")
+              checkRuleId(item, item.value, `ignore[${i}]`);
+          });
+        }
         break;
+      }
       case "requireDigest": {
         const v = isScalar(value) ? String(value.value) : "";
         if (v !== "off" && v !== "warn" && v !== "error")
-          return fail(value ?? pair.key, `requireDigest: expected off, warn or error, got '${v}'`);
-        cfg.requireDigest = v;
+          report(value ?? pair.key, `requireDigest: expected off, warn or error, got '${v}'`);
+        else cfg.requireDigest = v;
         break;
       }
       case "privateRegistries":
@@ -168,12 +210,10 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
         cfg.allowedRegistries = stringList(value, key);
         break;
       default:
-        return fail(
-          pair.key,
-          `unknown key '${key}' (expected rules, ignore, requireDigest, privateRegistries, allowedRegistries)`,
-        );
+        report(pair.key, `unknown key '${key}'${didYouMean(key, KEYS.split(", "))} (expected ${KEYS})`);
     }
   }
+  if (problems.length > 0) throw new ConfigError(file, problems);
   return cfg;
 }
 

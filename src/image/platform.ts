@@ -1,28 +1,30 @@
 /**
- * Platform selection for image indexes (OCI index / Docker manifest list): parse `os/arch[/variant]`,
- * pick the matching manifest descriptor, default to linux on the host's architecture.
+ * Platform selection for image sources (registry, OCI layout): the platform strings and the
+ * matching rules are those of src/registry/platform.ts (one module, with its aliases:
+ * `linux/aarch64` works wherever `linux/arm64` does); this file adds the ImageError a source
+ * reports when an index has no manifest for the platform.
  */
+import { type Descriptor, INDEX_MEDIA_TYPES } from "../registry/media-types.js";
+import {
+  formatPlatform,
+  parsePlatform as parsePlatformSpec,
+  hostPlatform as registryHostPlatform,
+  selectPlatform as selectDescriptor,
+} from "../registry/platform.js";
 import { ImageError, type Platform } from "./types.js";
 
-const NODE_ARCH: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386" };
+export { formatPlatform };
 
 export function hostPlatform(): Platform {
-  return { os: "linux", architecture: NODE_ARCH[process.arch] ?? process.arch };
+  return registryHostPlatform();
 }
 
 export function parsePlatform(s: string): Platform {
-  const parts = s.split("/");
-  if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === "")) {
-    throw new ImageError(
-      `invalid platform '${s}': expected os/arch[/variant], e.g. linux/arm64`,
-      "bad-format",
-    );
+  try {
+    return parsePlatformSpec(s);
+  } catch (err) {
+    throw new ImageError((err as Error).message, "bad-format");
   }
-  return { os: parts[0], architecture: parts[1], variant: parts[2] };
-}
-
-export function formatPlatform(p: Platform): string {
-  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`;
 }
 
 export interface IndexEntry {
@@ -35,18 +37,7 @@ export interface IndexEntry {
 
 /** Choose the manifest for `want` from an index's entries; attestation manifests are skipped. */
 export function selectPlatform(entries: IndexEntry[], want: Platform): IndexEntry {
-  const candidates = entries.filter(
-    (e) =>
-      e.platform &&
-      e.platform.os === want.os &&
-      e.platform.architecture === want.architecture &&
-      e.annotations?.["vnd.docker.reference.type"] !== "attestation-manifest",
-  );
-  const exact = candidates.find((e) => (want.variant ? e.platform?.variant === want.variant : true));
-  const chosen =
-    exact ??
-    // arm64 images often carry variant v8 while users ask for linux/arm64.
-    candidates.find((e) => !want.variant || !e.platform?.variant);
+  const chosen = selectDescriptor(entries as unknown as Descriptor[], want) as IndexEntry | undefined;
   if (!chosen) {
     const have = entries
       .filter((e) => e.platform)
@@ -60,10 +51,7 @@ export function selectPlatform(entries: IndexEntry[], want: Platform): IndexEntr
   return chosen;
 }
 
-export const INDEX_MEDIA_TYPES = new Set([
-  "application/vnd.oci.image.index.v1+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-]);
+export { INDEX_MEDIA_TYPES };
 
 export function isIndex(json: Record<string, unknown>, mediaType?: string): boolean {
   const mt = (json.mediaType as string | undefined) ?? mediaType;

@@ -6,6 +6,19 @@
  */
 import type { Readable } from "node:stream";
 
+/** The kind of a file in a layer. */
+export type EntryType = "file" | "dir" | "symlink" | "link" | "other";
+
+/** A file of an image, as the tar reader and the walker describe it. */
+export interface EntryInfo {
+  /** Relative to the image root, no leading slash: `etc/os-release`. */
+  path: string;
+  type: EntryType;
+  size: number;
+  mode: number;
+  linkname?: string;
+}
+
 export interface Platform {
   os: string;
   architecture: string;

@@ -12,21 +12,11 @@ import { join } from "node:path";
 import { type Readable, Transform } from "node:stream";
 import { decompressor, peekStream, sniffCompression } from "./decompress.js";
 import { type EntrySink, normalizeEntryPath, readTar } from "./tar-reader.js";
-import { type Image, ImageError, type LayerDescriptor } from "./types.js";
+import { type EntryInfo, type EntryType, type Image, ImageError, type LayerDescriptor } from "./types.js";
 
+export type { EntryInfo, EntryType } from "./types.js";
 export type { EntrySink };
 export { normalizeEntryPath };
-
-export type EntryType = "file" | "dir" | "symlink" | "link" | "other";
-
-export interface EntryInfo {
-  /** Relative to the image root, no leading slash: `etc/os-release`. */
-  path: string;
-  type: EntryType;
-  size: number;
-  mode: number;
-  linkname?: string;
-}
 
 export interface WantedFile extends EntryInfo {
   layerIndex: number;

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseAllDocuments } from "yaml";
+import { aliasProblem, decodeConfigBytes } from "../config/safe-yaml.js";
 import { KeySourceError, readKeyFile } from "./keys.js";
 import { validatePattern } from "./patterns.js";
 import type { ImagePolicy, KeySource, LoadedPolicy } from "./types.js";
@@ -66,8 +67,11 @@ function schemaValidator(): ValidateFunction {
 export function loadPolicyFile(file: string): LoadedPolicy {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    const decoded = decodeConfigBytes(readFileSync(file), file);
+    if (decoded.problem) throw new PolicyError(file, [{ file, ...decoded.problem }]);
+    text = decoded.text;
   } catch (err) {
+    if (err instanceof PolicyError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why =
       code === "ENOENT"
@@ -117,7 +121,9 @@ export function parsePolicy(text: string, source = "<inline>", baseDir = process
     ]);
   }
   const doc = real[0] as Document.Parsed;
-  const value = doc.toJS({ maxAliasCount: 50 }) as unknown;
+  const bomb = aliasProblem(doc, lc);
+  if (bomb) throw new PolicyError(source, [{ file: source, ...bomb }]);
+  const value = doc.toJS({ maxAliasCount: -1 }) as unknown;
   const validate = schemaValidator();
   if (!validate(value)) {
     for (const e of dedupe(validate.errors ?? [])) {

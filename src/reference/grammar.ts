@@ -44,7 +44,7 @@ export const anchoredReference = anchored(referencePattern);
 /** A bare 64-hex image id, which must never be read as a repository name. */
 export const anchoredIdentifier = /^[a-f0-9]{64}$/;
 
-/** Maximum total length of a name (domain and path), from distribution. */
+/** Maximum length of a repository path (the name without its domain), from distribution's `Parse`. */
 export const NAME_TOTAL_LENGTH_MAX = 255;
 export const TAG_LENGTH_MAX = 128;
 

@@ -134,11 +134,12 @@ function parseRaw(s: string, input: string, shift: number): RawParts {
 
   const { domain, path, pathStart } = splitName(name, fail);
   validatePath(path, pathStart, fail);
-  if (name.length > NAME_TOTAL_LENGTH_MAX) {
+  // distribution/reference limits the path (the name without its domain), not the whole name.
+  if (path.length > NAME_TOTAL_LENGTH_MAX) {
     fail(
       "NAME_TOO_LONG",
-      `repository name must not be more than ${NAME_TOTAL_LENGTH_MAX} characters (got ${name.length})`,
-      NAME_TOTAL_LENGTH_MAX,
+      `repository path must not be more than ${NAME_TOTAL_LENGTH_MAX} characters (got ${path.length})`,
+      pathStart + NAME_TOTAL_LENGTH_MAX,
     );
   }
   if (tag !== undefined) validateTag(tag, colon + 1, fail);

@@ -1,29 +1,31 @@
 /**
- * Kubernetes image pull policy semantics. The API server defaults `imagePullPolicy` when it is
- * omitted: `Always` if the image has no digest and its tag is `latest` or absent, otherwise
- * `IfNotPresent`. (It is NOT simply "IfNotPresent by default", as many guides say.)
+ * Kubernetes image pull policy semantics, as the API server's defaulting does it
+ * (`SetDefaults_Container` in pkg/apis/core/v1/defaults.go): when `imagePullPolicy` is omitted, the
+ * image is parsed with distribution's normalising parser (`parsers.ParseImageName`), whose tag is
+ * `latest` when the image has neither tag nor digest. Tag `latest` → `Always`, anything else →
+ * `IfNotPresent`. Consequences that guides often get wrong:
+ * - `nginx:latest@sha256:…` keeps its tag `latest`, so it defaults to `Always`;
+ * - `nginx@sha256:…` has no tag (and a digest), so `IfNotPresent`;
+ * - an image that does not parse (e.g. `UPPER/app`) gets tag `""` (the parse error is ignored),
+ *   so `IfNotPresent` — validation rejects it elsewhere.
  */
 import { parseReference } from "./parse.js";
 
 export type PullPolicy = "Always" | "IfNotPresent" | "Never";
 
-export function defaultPullPolicy(image: string): PullPolicy {
-  let tag: string | undefined;
-  let digest: string | undefined;
+/** The tag the API server's defaulting sees: the parsed tag, `latest` if neither tag nor digest, `""` if unparseable. */
+export function defaultingTag(image: string): string {
   try {
     const ref = parseReference(image);
-    tag = ref.tag;
-    digest = ref.digest;
+    if (ref.tag !== undefined) return ref.tag;
+    return ref.digest === undefined ? "latest" : "";
   } catch {
-    // The API server does the same textual split even for references it cannot parse fully.
-    const at = image.indexOf("@");
-    digest = at >= 0 ? image.slice(at + 1) : undefined;
-    const rest = at >= 0 ? image.slice(0, at) : image;
-    const colon = rest.lastIndexOf(":");
-    tag = colon > rest.lastIndexOf("/") ? rest.slice(colon + 1) : undefined;
+    return "";
   }
-  if (digest === undefined && (tag === undefined || tag === "latest")) return "Always";
-  return "IfNotPresent";
+}
+
+export function defaultPullPolicy(image: string): PullPolicy {
+  return defaultingTag(image) === "latest" ? "Always" : "IfNotPresent";
 }
 
 /** The policy the kubelet will use: the explicit value when set, else the API server default. */

@@ -4,7 +4,7 @@
  * The helper's answer `{ServerURL, Username, Secret}` becomes a Credential. Not for `store`/`erase`.
  */
 import { execFile } from "node:child_process";
-import type { Credential } from "./credentials.js";
+import type { Credential } from "./credential.js";
 import { RegistryError } from "./errors.js";
 
 const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

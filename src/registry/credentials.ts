@@ -10,20 +10,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import type { Credential } from "./credential.js";
 import { runCredentialHelper } from "./credential-helper.js";
 import { RegistryError } from "./errors.js";
 import { bestCredentialKey, credentialServerUrl, parseCredentialKey } from "./host-match.js";
 
-export interface Credential {
-  username?: string;
-  password?: string;
-  /** OAuth2 refresh token (`identitytoken`, or a helper's `<token>` user). */
-  identityToken?: string;
-  /** A bearer token to send as is (`registrytoken`). */
-  registryToken?: string;
-  /** Where it came from (a file path or helper name), for messages. Never the secret. */
-  source?: string;
-}
+export type { Credential } from "./credential.js";
 
 export interface CredentialSource {
   /** Credentials for an image's registry domain (as in the reference, e.g. `docker.io`) and repository path. */

@@ -1,7 +1,8 @@
 /**
  * Platform strings (`linux/amd64`, `linux/arm/v7`, `linux/arm64`) and choosing a manifest from
- * an index for one, with the usual aliases (x86_64 = amd64, aarch64 = arm64, arm64 ≡ arm64/v8,
- * arm ≡ arm/v7). Attestation manifests (`unknown/unknown`) are never chosen.
+ * an index for one, with the usual aliases (x86_64 = amd64, aarch64 = arm64, armhf = arm/v7,
+ * armel = arm/v5, arm64 ≡ arm64/v8, arm ≡ arm/v7). Attestation manifests (`unknown/unknown`)
+ * are never chosen. The one platform module: image sources (src/image) use it too.
  */
 import type { Descriptor, Platform } from "./media-types.js";
 
@@ -20,6 +21,9 @@ const ARCH_ALIASES: Record<string, string> = {
   i386: "386",
 };
 
+/** Debian's names for 32-bit ARM carry the variant: armhf is ARMv7, armel ARMv5. */
+const ARCH_VARIANTS: Record<string, string> = { armhf: "v7", armel: "v5" };
+
 /** Parse `os/arch[/variant]`; throws RangeError with a message a user can act on. */
 export function parsePlatform(s: string): PlatformSpec {
   const parts = s.trim().toLowerCase().split("/");
@@ -29,7 +33,8 @@ export function parsePlatform(s: string): PlatformSpec {
     );
   }
   const architecture = ARCH_ALIASES[parts[1]] ?? parts[1];
-  return { os: parts[0], architecture, ...(parts[2] ? { variant: parts[2] } : {}) };
+  const variant = parts[2] ?? ARCH_VARIANTS[parts[1]];
+  return { os: parts[0], architecture, ...(variant ? { variant } : {}) };
 }
 
 export function formatPlatform(p: Platform | PlatformSpec): string {
@@ -69,8 +74,11 @@ export function selectPlatform(manifests: Descriptor[], want: PlatformSpec): Des
   );
 }
 
-/** The platform this process runs on, in OCI terms. */
+/**
+ * The default platform to pick: linux on this machine's architecture (as docker does on any
+ * host, macOS included — Kubernetes nodes run linux images).
+ */
 export function hostPlatform(): PlatformSpec {
   const arch = process.arch === "x64" ? "amd64" : process.arch === "ia32" ? "386" : process.arch;
-  return { os: process.platform === "win32" ? "windows" : process.platform, architecture: arch };
+  return { os: "linux", architecture: arch };
 }

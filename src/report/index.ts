@@ -1,9 +1,13 @@
-/** Report rendering: one function per format, all from the same Report value. */
+/**
+ * Report rendering: one function per format, all from the same Report value. Every format (JSON,
+ * SARIF, JUnit and the table) is produced as pieces by `reportChunks`, so a CLI writes them as
+ * they are made and never holds the whole text; `renderReport` joins them for callers that want a string.
+ */
 import type { Report } from "./finding.js";
-import { renderJson } from "./json.js";
-import { renderJunit } from "./junit.js";
-import { renderSarif } from "./sarif.js";
-import { renderTable } from "./table.js";
+import { jsonReportChunks } from "./json.js";
+import { junitChunks } from "./junit.js";
+import { sarifChunks } from "./sarif.js";
+import { tableChunks } from "./table.js";
 
 export * from "./finding.js";
 
@@ -15,15 +19,20 @@ export interface RenderOptions {
   quiet: boolean;
 }
 
-export function renderReport(report: Report, format: ReportFormat, opts: RenderOptions): string {
+/** The report as pieces of text, in order; their concatenation is the whole report. */
+export function reportChunks(report: Report, format: ReportFormat, opts: RenderOptions): Iterable<string> {
   switch (format) {
     case "json":
-      return renderJson(report);
+      return jsonReportChunks(report);
     case "sarif":
-      return renderSarif(report);
+      return sarifChunks(report);
     case "junit":
-      return renderJunit(report);
+      return junitChunks(report);
     case "table":
-      return renderTable(report, opts);
+      return tableChunks(report, opts);
   }
+}
+
+export function renderReport(report: Report, format: ReportFormat, opts: RenderOptions): string {
+  return [...reportChunks(report, format, opts)].join("");
 }

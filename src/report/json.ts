@@ -1,7 +1,13 @@
-/** The JSON report of the contracts: { tool, findings, errors, summary }. */
+/** The JSON report of the contracts: { tool, findings, errors, summary }, written in pieces. */
 import type { Report } from "./finding.js";
+import { jsonChunks } from "./json-stream.js";
+
+export function* jsonReportChunks(report: Report): Generator<string> {
+  const { rules: _rules, ...rest } = report;
+  yield* jsonChunks(rest, "", 2);
+  yield "\n";
+}
 
 export function renderJson(report: Report): string {
-  const { rules: _rules, ...rest } = report;
-  return `${JSON.stringify(rest, null, 2)}\n`;
+  return [...jsonReportChunks(report)].join("");
 }

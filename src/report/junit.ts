@@ -21,7 +21,8 @@ function caseName(f: Finding): string {
   return `${f.rule}${obj}${ctr}${where ? ` @${where}` : ""}`;
 }
 
-export function renderJunit(report: Report): string {
+/** JUnit XML in pieces: one piece per test case, so no single string holds the whole report. */
+export function* junitChunks(report: Report): Generator<string> {
   const groups = new Map<string, { findings: Finding[]; errors: Report["errors"] }>();
   const group = (file: string) => {
     let g = groups.get(file);
@@ -31,49 +32,39 @@ export function renderJunit(report: Report): string {
   for (const f of report.findings) group(f.location?.file ?? "(no file)").findings.push(f);
   for (const e of report.errors) group(e.file).errors.push(e);
 
-  const suites: string[] = [];
   let total = 0;
   let failures = 0;
-  let errors = 0;
+  for (const g of groups.values()) {
+    total += g.findings.length + g.errors.length;
+    failures += g.findings.filter((f) => !f.suppressed).length;
+  }
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+  yield `<testsuites name="portcullis" tests="${total}" failures="${failures}" errors="${report.errors.length}">\n`;
   for (const [file, g] of groups) {
-    const cases: string[] = [];
-    let suiteFailures = 0;
-    let suiteSkipped = 0;
+    const suiteSkipped = g.findings.filter((f) => f.suppressed).length;
+    const suiteFailures = g.findings.length - suiteSkipped;
+    const tests = g.findings.length + g.errors.length;
+    yield `  <testsuite name="${escapeXml(file)}" tests="${tests}" failures="${suiteFailures}" errors="${g.errors.length}" skipped="${suiteSkipped}">\n`;
     for (const f of g.findings) {
       const head = `    <testcase classname="${escapeXml(file)}" name="${escapeXml(caseName(f))}">`;
       if (f.suppressed) {
-        suiteSkipped++;
-        cases.push(
-          `${head}\n      <skipped message="${escapeXml(`suppressed: ${f.suppressed.reason}`)}"/>\n    </testcase>`,
-        );
+        yield `${head}\n      <skipped message="${escapeXml(`suppressed: ${f.suppressed.reason}`)}"/>\n    </testcase>\n`;
       } else {
-        suiteFailures++;
         const body = [f.message, f.fix ? `fix: ${f.fix}` : "", f.image ? `image: ${f.image}` : ""]
           .filter(Boolean)
           .join("\n");
-        cases.push(
-          `${head}\n      <failure message="${escapeXml(f.message)}" type="${escapeXml(f.severity)}">${escapeXml(body)}</failure>\n    </testcase>`,
-        );
+        yield `${head}\n      <failure message="${escapeXml(f.message)}" type="${escapeXml(f.severity)}">${escapeXml(body)}</failure>\n    </testcase>\n`;
       }
     }
     for (const e of g.errors) {
       const where = e.line ? `:${e.line}${e.column ? `:${e.column}` : ""}` : "";
-      cases.push(
-        `    <testcase classname="${escapeXml(file)}" name="${escapeXml(`input${where}`)}">\n      <error message="${escapeXml(e.message)}" type="input-error"/>\n    </testcase>`,
-      );
+      yield `    <testcase classname="${escapeXml(file)}" name="${escapeXml(`input${where}`)}">\n      <error message="${escapeXml(e.message)}" type="input-error"/>\n    </testcase>\n`;
     }
-    total += cases.length;
-    failures += suiteFailures;
-    errors += g.errors.length;
-    suites.push(
-      `  <testsuite name="${escapeXml(file)}" tests="${cases.length}" failures="${suiteFailures}" errors="${g.errors.length}" skipped="${suiteSkipped}">\n${cases.join("\n")}\n  </testsuite>`,
-    );
+    yield "  </testsuite>\n";
   }
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="portcullis" tests="${total}" failures="${failures}" errors="${errors}">`,
-    ...suites,
-    "</testsuites>",
-    "",
-  ].join("\n");
+  yield "</testsuites>\n";
+}
+
+export function renderJunit(report: Report): string {
+  return [...junitChunks(report)].join("");
 }

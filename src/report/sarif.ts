@@ -5,6 +5,7 @@
  */
 import { VERSION } from "../version.js";
 import type { Finding, Report, RuleMeta, Severity } from "./finding.js";
+import { jsonChunks, LazyArray } from "./json-stream.js";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
   critical: "error",
@@ -70,7 +71,8 @@ function result(f: Finding, ruleIndex: number) {
   return out;
 }
 
-export function renderSarif(report: Report): string {
+/** The SARIF log in pieces: results are built one at a time while they are written. */
+export function* sarifChunks(report: Report): Generator<string> {
   const rules = rulesOf(report);
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const sarif = {
@@ -100,7 +102,9 @@ export function renderSarif(report: Report): string {
             })),
           },
         },
-        results: report.findings.map((f) => result(f, index.get(f.rule) ?? 0)),
+        results: new LazyArray(function* () {
+          for (const f of report.findings) yield result(f, index.get(f.rule) ?? 0);
+        }),
         invocations: [
           {
             executionSuccessful: report.errors.length === 0,
@@ -123,5 +127,10 @@ export function renderSarif(report: Report): string {
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  yield* jsonChunks(sarif, "", 5);
+  yield "\n";
+}
+
+export function renderSarif(report: Report): string {
+  return [...sarifChunks(report)].join("");
 }

@@ -1,13 +1,25 @@
 /**
  * Human-readable report: findings grouped by file, then by object, with line:column, severity,
- * rule (with its hadolint id for Dockerfile rules, e.g. `dockerfile-cd-in-run (DL3003)`) and
- * message; input errors; a summary line. Coloured only when asked (TTY, no NO_COLOR).
+ * rule (and hadolint id) and message wrapped at 100 columns; input errors; a summary line.
+ * Coloured only when asked (TTY, no NO_COLOR). Produced one object group at a time.
  */
 import pc from "picocolors";
 import type { Finding, Report, Severity } from "./finding.js";
 import { SEVERITIES } from "./finding.js";
 
 export function renderTable(report: Report, opts: { color: boolean; quiet: boolean }): string {
+  return [...tableChunks(report, opts)].join("");
+}
+
+/** Each line ends with a newline; the pieces are the lines of one object group (and so on). */
+function take(lines: string[]): string {
+  const text = lines.length ? `${lines.join("\n")}\n` : "";
+  lines.length = 0;
+  return text;
+}
+
+/** The table in pieces (one per object group), so a large report is never one string. */
+export function* tableChunks(report: Report, opts: { color: boolean; quiet: boolean }): Generator<string> {
   const c = pc.createColors(opts.color);
   const sevColor: Record<Severity, (s: string) => string> = {
     critical: (s) => c.bold(c.magenta(s)),
@@ -41,7 +53,6 @@ export function renderTable(report: Report, opts: { color: boolean; quiet: boole
       for (const f of list) {
         const sev = f.severity.toUpperCase().padEnd(8);
         const where = c.dim(position(f).padEnd(posWidth));
-        const ctr = f.container ? c.dim(` [${f.container}]`) : "";
         if (f.suppressed) {
           out.push(
             c.dim(
@@ -50,11 +61,26 @@ export function renderTable(report: Report, opts: { color: boolean; quiet: boole
           );
           continue;
         }
+        // Dockerfile findings carry their hadolint id, so both names can be searched for.
+        const rule = f.hadolint ? `${f.rule} (${f.hadolint})` : f.rule;
+        const head = `${indent}${position(f).padEnd(posWidth)}  ${sev} ${rule}  `;
+        // Continuation lines start under the rule id.
+        const under = " ".repeat(indent.length + posWidth + 2 + sev.length + 1);
+        const text = `${f.message}${f.container ? ` [${f.container}]` : ""}`;
+        const [firstLine, ...more] = wrapText(text, head.length, under.length);
         out.push(
-          `${indent}${where}  ${sevColor[f.severity](sev)} ${c.bold(f.rule)}${f.hadolint ? ` (${f.hadolint})` : ""}  ${f.message}${ctr}`,
+          `${indent}${where}  ${sevColor[f.severity](sev)} ${c.bold(rule)}${firstLine ? `  ${firstLine}` : ""}`,
         );
-        if (f.fix) out.push(`${indent}${" ".repeat(posWidth)}  ${c.green(`fix: ${f.fix}`)}`);
+        for (const line of more) out.push(`${under}${line}`);
+        if (f.fix) {
+          const fixIndent = `${indent}${" ".repeat(posWidth)}  `;
+          const lines = wrapText(`fix: ${f.fix}`, fixIndent.length, fixIndent.length + 5);
+          lines.forEach((line, i) => {
+            out.push(`${fixIndent}${i > 0 ? "     " : ""}${c.green(line)}`);
+          });
+        }
       }
+      yield take(out);
     }
     out.push("");
   }
@@ -67,7 +93,36 @@ export function renderTable(report: Report, opts: { color: boolean; quiet: boole
     out.push("");
   }
   if (!opts.quiet) out.push(summaryLine(report, c));
-  return out.length ? `${out.join("\n")}\n` : "";
+  yield take(out);
+}
+
+/** Lines fit this many columns where the words allow (an 80-column terminal wraps little). */
+const WIDTH = 100;
+/** A first line with less room than this starts the text on the next line instead. */
+const MIN_FIRST = 24;
+
+/**
+ * Word-wrap `text` whose first line starts at column `first` and whose other lines start at
+ * column `rest`, so every line fits WIDTH columns unless a single word is longer. The first line
+ * is "" when it has too little room (the text then starts on the next line).
+ */
+export function wrapText(text: string, first: number, rest: number): string[] {
+  const lines: string[] = [];
+  let room = WIDTH - first;
+  let line = "";
+  if (room < MIN_FIRST) {
+    lines.push("");
+    room = WIDTH - rest;
+  }
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+      room = WIDTH - rest;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines;
 }
 
 /** The rule id, with the hadolint id a Dockerfile rule corresponds to. */

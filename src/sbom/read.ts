@@ -7,8 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { PackageURL } from "packageurl-js";
-import type { CatalogResult } from "../catalog/index.js";
-import type { Package, PackageLocation, PackageType } from "../catalog/types.js";
+import type { CatalogResult, Package, PackageLocation, PackageType } from "../catalog/types.js";
 import { ImageError } from "../image/types.js";
 
 const TYPES = new Set<PackageType>(["deb", "apk", "rpm", "npm", "pypi", "golang", "maven", "gem", "cargo"]);

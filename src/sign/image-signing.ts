@@ -7,6 +7,7 @@
  */
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { parseReference, type Reference } from "../reference/index.js";
+import { isIndexMediaType } from "../registry/media-types.js";
 import { signEnvelope } from "./dsse.js";
 import { buildStatement, IN_TOTO_PAYLOAD_TYPE } from "./in-toto.js";
 import {
@@ -41,11 +42,7 @@ export interface ResolvedImage {
 export type ImageStore = ArtifactStore;
 
 function isIndex(mediaType: string, json: { manifests?: unknown }): boolean {
-  return (
-    mediaType === "application/vnd.oci.image.index.v1+json" ||
-    mediaType === "application/vnd.docker.distribution.manifest.list.v2+json" ||
-    Array.isArray(json?.manifests)
-  );
+  return isIndexMediaType(mediaType) || Array.isArray(json?.manifests);
 }
 
 /** Resolve a reference (tag or digest) to its manifest; with `recursive`, an index's children too. */

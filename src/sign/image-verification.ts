@@ -126,6 +126,21 @@ async function verifyOne(
       }
     }
   }
+  // `--type X` leaves attestations of other predicate types out altogether, as cosign does:
+  // they are neither failures nor printed (only counted in `looked`).
+  if (mode.kind === "attestation" && mode.predicateType) {
+    const want = mode.predicateType;
+    const others = new Set<string>();
+    for (let i = verdicts.length - 1; i >= 0; i--) {
+      const pt = verdicts[i].statement?.predicateType;
+      if (pt !== undefined && pt !== want) {
+        others.add(pt);
+        verdicts.splice(i, 1);
+      }
+    }
+    if (others.size > 0)
+      looked.push(`left out attestations of other predicate types: ${[...others].sort().join(", ")}`);
+  }
   // An attestation must be an in-toto statement; a signature must not be one of another type.
   const accepted = verdicts.filter(
     (v) =>

@@ -14,13 +14,20 @@ import { createHash } from "node:crypto";
 import { parseReference, type Reference } from "../reference/index.js";
 import type { RegistryClient } from "../registry/client.js";
 import { isRegistryError } from "../registry/errors.js";
-import type { Descriptor } from "../registry/media-types.js";
+import {
+  type Descriptor,
+  DOCKER_MANIFEST,
+  OCI_CONFIG,
+  OCI_EMPTY,
+  OCI_INDEX,
+  OCI_MANIFEST,
+} from "../registry/media-types.js";
 import { SIGNATURE_ANNOTATION, type SignatureLayer } from "./verify-policy.js";
 
-export const OCI_MANIFEST_MEDIA_TYPE = "application/vnd.oci.image.manifest.v1+json";
-export const OCI_INDEX_MEDIA_TYPE = "application/vnd.oci.image.index.v1+json";
-export const OCI_CONFIG_MEDIA_TYPE = "application/vnd.oci.image.config.v1+json";
-export const OCI_EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
+export const OCI_MANIFEST_MEDIA_TYPE = OCI_MANIFEST;
+export const OCI_INDEX_MEDIA_TYPE = OCI_INDEX;
+export const OCI_CONFIG_MEDIA_TYPE = OCI_CONFIG;
+export const OCI_EMPTY_MEDIA_TYPE = OCI_EMPTY;
 export const DSSE_MEDIA_TYPE = "application/vnd.dsse.envelope.v1+json";
 /** artifactType cosign v2 gives tag-schema-like signature manifests stored as referrers. */
 export const COSIGN_SIG_ARTIFACT_TYPE = "application/vnd.dev.cosign.artifact.sig.v1+json";
@@ -81,11 +88,7 @@ export async function getManifestIfAny(
     : repo.with({ tag: tagOrDigest, digest: undefined });
   try {
     const m = await store.getManifest(ref, {
-      accept: [
-        OCI_MANIFEST_MEDIA_TYPE,
-        OCI_INDEX_MEDIA_TYPE,
-        "application/vnd.docker.distribution.manifest.v2+json",
-      ],
+      accept: [OCI_MANIFEST_MEDIA_TYPE, OCI_INDEX_MEDIA_TYPE, DOCKER_MANIFEST],
     });
     return { digest: m.digest, json: m.json, bytes: m.bytes };
   } catch (err) {

@@ -54,3 +54,51 @@ describe("portcullis attest --predicate -", () => {
     assert.match(r.stderr, /-: predicate is not valid JSON/);
   });
 });
+
+describe("verify-attestation --type leaves other types out, as cosign does", () => {
+  it("one link and one custom attestation: --type link reports 1 of 1, and -f json has no other predicate", {
+    skip: registryEnv ? false : SKIP_NO_REGISTRY_ENV,
+  }, async () => {
+    const env = registryEnv;
+    if (!env) return;
+    const image = `${env.plain}/portcullis/alpine:3.18`;
+    const repo = `${env.plain}/portcullis-qa/attest-types-${randomBytes(4).toString("hex")}`;
+    const password = { PORTCULLIS_PASSWORD: env.cosignPassword };
+    for (const [type, predicate] of [
+      ["link", { step: "build" }],
+      ["https://example.com/qa-secret/v1", { secret: "not for link readers" }],
+    ] as const) {
+      const a = await runCli(
+        [
+          "attest",
+          "--key",
+          env.cosignKey,
+          "--predicate",
+          "-",
+          "--type",
+          type,
+          "--signature-repo",
+          repo,
+          image,
+        ],
+        { stdin: JSON.stringify(predicate), env: password },
+      );
+      assert.equal(a.code, 0, a.stderr);
+    }
+    const base = ["verify-attestation", "--key", env.cosignPub, "--type", "link", "--signature-repo", repo];
+    const text = await runCli([...base, "-f", "text", image]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stderr, /: 1 of 1 attestation\(s\) verified/);
+    assert.doesNotMatch(text.stderr, /predicate type is/);
+    assert.equal(text.stdout.trim().split("\n").length, 1);
+    const json = await runCli([...base, "-f", "json", image]);
+    assert.equal(json.code, 0, json.stderr);
+    assert.doesNotMatch(json.stdout, /not for link readers/);
+    const out = JSON.parse(json.stdout);
+    assert.equal(out[0].verdicts.length, 1);
+    // Without --type both are verified.
+    const all = await runCli(["verify-attestation", "--key", env.cosignPub, "--signature-repo", repo, image]);
+    assert.equal(all.code, 0, all.stderr);
+    assert.equal(all.stdout.trim().split("\n").length, 2);
+  });
+});

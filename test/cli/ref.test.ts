@@ -37,6 +37,17 @@ describe("portcullis ref", () => {
     assert.match(r.stderr, /"bad ref": invalid reference format/);
   });
 
+  it("a tag+digest image tagged latest defaults to Always, as SetDefaults_Container reads the parsed tag", async () => {
+    const digest = `sha256:${"b".repeat(64)}`;
+    const r = await runCli(["ref", "-f", "json", `nginx:latest@${digest}`, `nginx:1.27@${digest}`]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(
+      out.references.map((x: { pullPolicy: string }) => x.pullPolicy),
+      ["Always", "IfNotPresent"],
+    );
+  });
+
   it("prints a table with the pull policy rule applied", async () => {
     const r = await runCli(["ref", "-f", "table", "redis:7", "--pull-policy", "Never"]);
     assert.equal(r.code, 0);

@@ -9,13 +9,16 @@ import {
 
 const D = `sha256:${"0".repeat(64)}`;
 
-describe("effectivePullPolicy follows the API server's defaulting", () => {
+describe("effectivePullPolicy follows the API server's defaulting (SetDefaults_Container)", () => {
   const table: [string, string | undefined, string][] = [
     ["nginx", undefined, "Always"],
     ["nginx:latest", undefined, "Always"],
     ["nginx:1.27", undefined, "IfNotPresent"],
     [`nginx@${D}`, undefined, "IfNotPresent"],
-    [`nginx:latest@${D}`, undefined, "IfNotPresent"],
+    // SetDefaults_Container takes the tag from the parsed name: a tag+digest image tagged latest → Always.
+    [`nginx:latest@${D}`, undefined, "Always"],
+    [`nginx:1.27@${D}`, undefined, "IfNotPresent"],
+    ["registry.example:5000/team/app:latest", undefined, "Always"],
     ["localhost:5000/app", undefined, "Always"],
     ["localhost:5000/app:v1", undefined, "IfNotPresent"],
     ["nginx:1.27", "Always", "Always"],
@@ -27,8 +30,14 @@ describe("effectivePullPolicy follows the API server's defaulting", () => {
       assert.equal(effectivePullPolicy(image, explicit), expected);
     });
   }
-  it("splits the tag textually even for references it cannot fully parse", () => {
+  it('an image that does not parse gets tag "" and so IfNotPresent, as the API server\'s ignored parse error gives', () => {
     assert.equal(defaultPullPolicy("Registry.Example/App:1.0"), "IfNotPresent");
+    assert.equal(defaultPullPolicy("team/App"), "IfNotPresent");
+    assert.equal(defaultPullPolicy("team/App:latest"), "IfNotPresent");
+    assert.equal(defaultPullPolicy("app:-bad"), "IfNotPresent");
+  });
+  it("a capitalised host is grammatical for distribution's normalising parser, so no tag still means latest", () => {
+    assert.equal(defaultPullPolicy("Registry.Example/app"), "Always");
     assert.equal(defaultPullPolicy("UPPER/app"), "Always");
   });
 });
@@ -43,7 +52,8 @@ describe("parseReference errors carry code and position", () => {
     [`validname@invaliddigest:${"f".repeat(64)}`, "DIGEST_UNSUPPORTED", 10],
     [`repo:${"t".repeat(129)}`, "INVALID_TAG", 133],
     ["repo:-tag", "INVALID_TAG", 5],
-    [`a/${"b".repeat(260)}`, "NAME_TOO_LONG", 245],
+    [`a/${"b".repeat(260)}`, "NAME_TOO_LONG", 255],
+    [`example.com/${"b".repeat(256)}:tag`, "NAME_TOO_LONG", 12 + 255],
   ];
   for (const [input, code, position] of table) {
     it(`${JSON.stringify(input.slice(0, 40))} → ${code} at ${position}`, () => {
@@ -53,6 +63,13 @@ describe("parseReference errors carry code and position", () => {
       );
     });
   }
+  it("limits the path without the domain to 255 characters, as distribution/reference's Parse does", () => {
+    const path = "b".repeat(255);
+    const ref = parseReference(`example.com/${path}:tag`);
+    assert.equal(ref.path, path);
+    assert.equal(ref.domain, "example.com");
+    assert.equal(parseReference(`registry.example.com:5000/${path}`).path, path);
+  });
   it("strictHost rejects a capitalised first component that is only a host by its capitals", () => {
     assert.equal(parseReference("Foo/bar").domain, "Foo");
     assert.throws(() => parseReference("Foo/bar", { strictHost: true }), /must be lowercase/);

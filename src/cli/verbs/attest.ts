@@ -8,10 +8,10 @@ import type { Command } from "commander";
 import { attestImage } from "../../sign/image-signing.js";
 import { verifyImageAttestations } from "../../sign/image-verification.js";
 import { predicateTypeFor } from "../../sign/in-toto.js";
-import { UsageError } from "../errors.js";
-import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "./resolve.js";
-import { cliError, loadPrivateKey, readTextFile, textFormatOption } from "./sign.js";
-import { addTrustOptions, policyFromFlags, printVerifications, type TrustFlags } from "./verify.js";
+import { toCliError, UsageError } from "../errors.js";
+import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "../registry-options.js";
+import { loadPrivateKey, readTextFile, textFormatOption } from "../signing-options.js";
+import { addTrustOptions, policyFromFlags, printVerifications, type TrustFlags } from "../trust-options.js";
 
 const TYPES_HELP =
   "spdxjson|spdx|cyclonedx|slsaprovenance|slsaprovenance1|vuln|openvex|link|custom or a predicate type URI";
@@ -86,7 +86,7 @@ Exit codes: 0 attested, 2 bad usage or unreadable key/predicate, 3 registry fail
           process.stdout.write(`attested ${r.image}@${r.digest} (${r.predicateType}) → ${where}\n`);
         }
     } catch (err) {
-      throw cliError(err);
+      throw toCliError(err);
     } finally {
       await client.close();
     }
@@ -115,7 +115,7 @@ Exit codes: 0 verified, 1 no attestation verified, 2 bad usage, 3 registry failu
     try {
       policy = policyFromFlags(flags);
     } catch (err) {
-      throw cliError(err);
+      throw toCliError(err);
     }
     const client = clientFromFlags(flags);
     try {
@@ -133,7 +133,7 @@ Exit codes: 0 verified, 1 no attestation verified, 2 bad usage, 3 registry failu
       }
       process.exitCode = results.every((r) => r.verified) ? 0 : 1;
     } catch (err) {
-      throw cliError(err);
+      throw toCliError(err);
     } finally {
       await client.close();
     }

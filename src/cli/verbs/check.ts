@@ -9,9 +9,10 @@ import { loadOptionalModules } from "../../policy/optional-modules.js";
 import type { RegistryClientOptions } from "../../registry/client.js";
 import { OperationalError } from "../errors.js";
 import { requireDirectory } from "../files.js";
+import { parseDuration } from "../option-values.js";
+import { requirePolicy } from "../policy-file.js";
+import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "../registry-options.js";
 import { addReportOptions, emitReport, type ReportFlags } from "../report-options.js";
-import { requirePolicy } from "./policy.js";
-import { addRegistryOptions, clientFromFlags, parseDuration, type RegistryFlags } from "./resolve.js";
 
 interface CheckFlags extends ReportFlags, RegistryFlags {
   policy?: string;
@@ -26,7 +27,7 @@ async function registryOptions(flags: CheckFlags): Promise<RegistryClientOptions
     ...(flags.caFile ? { caFile: flags.caFile } : {}),
     ...(flags.insecureRegistry?.length ? { insecureRegistries: flags.insecureRegistry } : {}),
     ...(flags.pullSecret?.length ? { pullSecretFiles: flags.pullSecret } : {}),
-    ...(flags.timeout ? { timeoutMs: parseDuration(flags.timeout) } : {}),
+    ...(flags.timeout ? { timeoutMs: parseDuration(flags.timeout, "--timeout") } : {}),
   };
 }
 

@@ -15,9 +15,9 @@ import {
   readPrivateKey,
 } from "../../sign/key-format.js";
 import { readNewPassword, readPassword } from "../../sign/password.js";
-import { UsageError } from "../errors.js";
+import { toCliError, UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
-import { cliError, loadPrivateKey, readTextFile } from "./sign.js";
+import { loadPrivateKey, readTextFile } from "../signing-options.js";
 
 function writeKeyPair(prefix: string, privatePem: string, publicPem: string, force?: boolean): void {
   for (const f of [`${prefix}.key`, `${prefix}.pub`])
@@ -69,7 +69,7 @@ Examples:
           `wrote ${flags.outputKeyPrefix}.key and ${flags.outputKeyPrefix}.pub (${keyFingerprint(publicKey)})\n`,
         );
       } catch (err) {
-        throw cliError(err);
+        throw toCliError(err);
       }
     });
 
@@ -103,7 +103,7 @@ Examples:
           `wrote ${flags.outputKeyPrefix}.key and ${flags.outputKeyPrefix}.pub (${keyFingerprint(createPublicKey(privateKey))})\n`,
         );
       } catch (err) {
-        throw cliError(err);
+        throw toCliError(err);
       }
     });
 
@@ -122,7 +122,7 @@ Examples:
       try {
         process.stdout.write(publicKeyPem(await loadPrivateKey(flags.key)));
       } catch (err) {
-        throw cliError(err);
+        throw toCliError(err);
       }
     });
 }

@@ -4,10 +4,10 @@
  * inline ignores, and report through the common reporters.
  */
 import { type Command, Option } from "commander";
-import { ConfigError, loadProjectConfig } from "../../config/project-config.js";
 import { lintDockerfiles } from "../../lint/dockerfile/engine.js";
 import { DOCKERFILE_RULES } from "../../lint/dockerfile/registry.js";
 import { UsageError } from "../errors.js";
+import { readProjectConfig } from "../project-config.js";
 import { addReportOptions, emitReport, type ReportFlags } from "../report-options.js";
 
 interface LintDockerfileFlags extends ReportFlags {
@@ -84,13 +84,7 @@ Examples:
         return;
       }
       const buildArgs = parseBuildArgs(flags.buildArg ?? []);
-      let config: ReturnType<typeof loadProjectConfig>;
-      try {
-        config = loadProjectConfig({ configFile: flags.config, inputs: paths });
-      } catch (err) {
-        if (err instanceof ConfigError) throw new UsageError(err.message);
-        throw err;
-      }
+      const config = readProjectConfig(flags.config, paths);
       const report = lintDockerfiles(paths, { buildArgs, config });
       process.exitCode = emitReport(report, flags);
     });

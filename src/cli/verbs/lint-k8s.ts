@@ -3,16 +3,19 @@
  * for image, resource and securityContext problems, optionally against the Pod Security
  * Standards. A thin layer over src/k8s (loading) and src/lint/k8s (rules, engine).
  */
+import { statSync } from "node:fs";
+import { isAbsolute, relative } from "node:path";
 import type { Command } from "commander";
-import { ConfigError, loadProjectConfig, type ProjectConfig } from "../../config/project-config.js";
-import { loadManifests } from "../../k8s/load.js";
+import type { ProjectConfig } from "../../config/project-config.js";
+import { loadManifests, type ManifestSet } from "../../k8s/load.js";
 import type { PodSecurityHook } from "../../lint/k8s/engine.js";
 import { K8S_RULES, lintManifests, ruleSeverity } from "../../lint/k8s/index.js";
 import { PodSecuritySpecError, podSecurityHook } from "../../lint/k8s/pod-security.js";
 import { podSecurityChecks, resolvePodSecurityPolicy } from "../../pss/index.js";
-import { buildReport } from "../../report/finding.js";
+import { buildReport, type InputError } from "../../report/finding.js";
 import { VERSION } from "../../version.js";
 import { UsageError } from "../errors.js";
+import { readProjectConfig } from "../project-config.js";
 import { addReportOptions, emitReport, type ReportFlags } from "../report-options.js";
 
 interface LintK8sFlags extends ReportFlags {
@@ -92,6 +95,7 @@ export function registerLintK8s(lint: Command): void {
       throw new UsageError("give manifest files or directories, or - to read standard input (see --help)");
     }
     const set = loadManifests(paths);
+    set.errors.push(...emptyDirectoryErrors(paths, set));
     const result = lintManifests(set, {
       config,
       allowedRegistries: flags.allowedRegistry,
@@ -110,13 +114,33 @@ export function registerLintK8s(lint: Command): void {
   });
 }
 
-function readConfig(flags: LintK8sFlags, paths: string[]): ProjectConfig {
+/** A directory given as input in which no manifest was found is an input error (exit 2), not a clean pass. */
+function emptyDirectoryErrors(paths: string[], set: ManifestSet): InputError[] {
+  const under = (file: string, dir: string) => {
+    const rel = relative(dir, file);
+    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  };
+  return paths
+    .filter((p) => p !== "-" && isDirectory(p))
+    .filter(
+      (dir) => !set.sources.some((s) => under(s.file, dir)) && !set.errors.some((e) => under(e.file, dir)),
+    )
+    .map((dir) => ({
+      file: dir,
+      message: "no Kubernetes manifests (*.yaml, *.yml, *.json) found in this directory",
+    }));
+}
+
+function isDirectory(p: string): boolean {
   try {
-    return loadProjectConfig({ configFile: flags.config, inputs: paths.length ? paths : ["."] });
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.message);
-    throw err;
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
   }
+}
+
+function readConfig(flags: LintK8sFlags, paths: string[]): ProjectConfig {
+  return readProjectConfig(flags.config, paths.length ? paths : ["."]);
 }
 
 function listRules(config: ProjectConfig, hook: PodSecurityHook | undefined): string {

@@ -15,8 +15,13 @@ import { markUnwritten, type PinResult, type PinSource, pinSources } from "../..
 import { unifiedDiff } from "../../pin/unified-diff.js";
 import { decodeInputText } from "../../report/input-text.js";
 import { describeFsError, writeOutputFile } from "../files.js";
+import {
+  addRegistryOptions,
+  clientFromFlags,
+  REGISTRY_HELP,
+  type RegistryFlags,
+} from "../registry-options.js";
 import { useColor } from "../report-options.js";
-import { addRegistryOptions, clientFromFlags, REGISTRY_HELP, type RegistryFlags } from "./resolve.js";
 
 interface PinFlags extends RegistryFlags {
   check?: boolean;

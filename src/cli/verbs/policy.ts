@@ -2,23 +2,10 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { explainPolicy } from "../../policy/explain.js";
-import { loadPolicyFile, PolicyError } from "../../policy/load.js";
 import { STARTER_POLICY } from "../../policy/starter.js";
-import type { LoadedPolicy } from "../../policy/types.js";
 import { UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
-
-/** Load --policy or throw a UsageError listing every problem with file:line:column. */
-export function requirePolicy(file: string | undefined): LoadedPolicy {
-  if (!file)
-    throw new UsageError("--policy FILE is required (portcullis policy init writes a starter policy)");
-  try {
-    return loadPolicyFile(file);
-  } catch (err) {
-    if (err instanceof PolicyError) throw new UsageError(`invalid policy:\n${err.message}`);
-    throw err;
-  }
-}
+import { requirePolicy } from "../policy-file.js";
 
 export function register(program: Command): void {
   const policy = program

@@ -59,8 +59,9 @@ export function register(program: Command): void {
     .addHelpText(
       "after",
       `
-Pull policy: when a container omits imagePullPolicy, the API server sets Always if the image has
-no digest and its tag is 'latest' or missing, and IfNotPresent otherwise.
+Pull policy: when a container omits imagePullPolicy, the API server sets Always if the parsed tag
+is 'latest' (written, even beside a digest, or implied by no tag and no digest), and IfNotPresent
+otherwise.
 
 Examples:
   portcullis ref nginx                      docker.io/library/nginx:latest, pull policy Always

@@ -16,7 +16,12 @@ import {
 } from "../../registry/retention.js";
 import { OperationalError, UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
-import { addRegistryOptions, clientFromFlags, REGISTRY_HELP, type RegistryFlags } from "./resolve.js";
+import {
+  addRegistryOptions,
+  clientFromFlags,
+  REGISTRY_HELP,
+  type RegistryFlags,
+} from "../registry-options.js";
 
 interface RetentionFlags extends RegistryFlags {
   keepLast?: string;

@@ -1,74 +1,21 @@
 /**
  * `portcullis resolve <image...>`: tag → digest from the registry (the index digest for
- * multi-platform images; with --platform also that platform's manifest digest). Also home of
- * the registry flags shared with `pin` (--ca-file, --insecure-registry, --pull-secret, --timeout).
+ * multi-platform images; with --platform also that platform's manifest digest).
  */
 import { type Command, Option } from "commander";
 import pc from "picocolors";
 import { pinnedSpelling } from "../../pin/pinner.js";
 import { InvalidReferenceError, parseReference, type Reference } from "../../reference/index.js";
-import { RegistryClient } from "../../registry/client.js";
 import { RegistryError } from "../../registry/errors.js";
-import { parsePlatform } from "../../registry/platform.js";
-import { UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
+import { parsePlatformOption } from "../option-values.js";
+import {
+  addRegistryOptions,
+  clientFromFlags,
+  REGISTRY_HELP,
+  type RegistryFlags,
+} from "../registry-options.js";
 import { useColor } from "../report-options.js";
-
-export interface RegistryFlags {
-  caFile?: string;
-  insecureRegistry?: string[];
-  pullSecret?: string[];
-  timeout?: string;
-}
-
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
-
-/** Add the registry connection flags every registry-facing verb shares. */
-export function addRegistryOptions(cmd: Command): Command {
-  return cmd
-    .option("--ca-file <file>", "PEM file of extra CA certificates to trust for registry TLS")
-    .option(
-      "--insecure-registry <host>",
-      "allow plain http for this registry (host[:port], *.example.com or CIDR; repeatable; loopback is always allowed)",
-      collect,
-    )
-    .option(
-      "--pull-secret <file>",
-      "Kubernetes dockerconfigjson/dockercfg Secret to take credentials from (repeatable; before ~/.docker/config.json)",
-      collect,
-    )
-    .option("--timeout <duration>", "per-request timeout: 30s, 500ms, 2m, or seconds (default 30s)");
-}
-
-/** Parse `30s`, `500ms`, `2m`, `1.5` (seconds) into milliseconds. */
-export function parseDuration(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(s.trim());
-  if (!m) throw new UsageError(`--timeout: invalid duration ${JSON.stringify(s)} (use e.g. 30s, 500ms, 2m)`);
-  const n = Number(m[1]);
-  const ms = m[2] === "ms" ? n : m[2] === "m" ? n * 60_000 : n * 1000;
-  if (!(ms > 0)) throw new UsageError("--timeout must be greater than zero");
-  return Math.round(ms);
-}
-
-export function clientFromFlags(flags: RegistryFlags): RegistryClient {
-  try {
-    return new RegistryClient({
-      caFile: flags.caFile,
-      insecureRegistries: flags.insecureRegistry,
-      pullSecretFiles: flags.pullSecret,
-      timeoutMs: flags.timeout ? parseDuration(flags.timeout) : undefined,
-    });
-  } catch (err) {
-    if (err instanceof RegistryError) throw new UsageError(err.message.replace(/^registry -: /, ""));
-    throw err;
-  }
-}
-
-export const REGISTRY_HELP = `
-Credentials: --pull-secret files, then REGISTRY_AUTH_FILE, \${XDG_RUNTIME_DIR}/containers/auth.json,
-~/.config/containers/auth.json, then ~/.docker/config.json (auths, credHelpers, credsStore).
-Anonymous when none match. TLS is always verified (add a private CA with --ca-file); plain http
-is used only for --insecure-registry hosts and loopback addresses, after https was tried.`;
 
 interface ResolveFlags extends RegistryFlags {
   platform?: string;
@@ -127,13 +74,7 @@ Exit codes: 0 all resolved, 2 invalid reference or flag, 3 a registry failed (un
 auth refused, not found, digest mismatch); the others are still resolved and printed.`,
   );
   cmd.action(async (images: string[], flags: ResolveFlags) => {
-    if (flags.platform) {
-      try {
-        parsePlatform(flags.platform);
-      } catch (err) {
-        throw new UsageError(`--platform: ${(err as Error).message}`);
-      }
-    }
+    if (flags.platform) parsePlatformOption(flags.platform);
     const client = clientFromFlags(flags);
     const ok: ResolvedImage[] = [];
     const failed: ResolveFailure[] = [];

@@ -12,20 +12,26 @@ import { parseReference } from "../../reference/index.js";
 import { isRegistryError } from "../../registry/index.js";
 import { generateSbom, SBOM_FORMATS, type SbomFormat } from "../../sbom/index.js";
 import { attestImage, predicateTypeFor } from "../../sign/index.js";
-import { OperationalError, UsageError } from "../errors.js";
+import { OperationalError, toCliError, UsageError } from "../errors.js";
+import { parsePlatformOption } from "../option-values.js";
+import {
+  addRegistryOptions,
+  clientFromFlags,
+  REGISTRY_HELP,
+  type RegistryFlags,
+  registryOptionsFromFlags,
+} from "../registry-options.js";
 import { useColor } from "../report-options.js";
-import { clientFromFlags } from "./resolve.js";
-import { cliError, loadPrivateKey } from "./sign.js";
+import { loadPrivateKey } from "../signing-options.js";
 
-interface SbomFlags {
+interface SbomFlags extends RegistryFlags {
   format?: SbomFormat;
   output?: string;
   platform?: string;
   specVersion: "1.5" | "1.6";
+  wide?: boolean;
   quiet?: boolean;
   color?: boolean;
-  caFile?: string;
-  insecureRegistry?: string[];
   attest?: boolean;
   key?: string;
   signatureRepo?: string;
@@ -96,7 +102,7 @@ async function progressBar(flags: SbomFlags, format: SbomFormat) {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("sbom")
     .description("list the packages inside an image and write an SBOM (CycloneDX, SPDX), JSON or a table")
     .argument(
@@ -117,11 +123,6 @@ export function register(program: Command): void {
     .addOption(
       new Option("--spec-version <v>", "CycloneDX spec version").choices(["1.5", "1.6"]).default("1.6"),
     )
-    .option("--ca-file <file>", "PEM file of extra CA certificates for registry TLS")
-    .option(
-      "--insecure-registry <host...>",
-      "registries that may be reached over plain http (loopback always may)",
-    )
     .option(
       "--attest",
       "also sign the SBOM as an in-toto attestation and attach it to the image (as `portcullis attest`)",
@@ -129,8 +130,10 @@ export function register(program: Command): void {
     .option("--key <file>", "with --attest: private key, cosign.key (encrypted) or plain PEM")
     .option("--signature-repo <repo>", "with --attest: store the .att tag in this repository")
     .option("--bundle", "with --attest: store a sigstore bundle v0.3 referrer instead of the .att tag")
+    .option("--wide", "table: also the licenses and the location (path and layer) of each package")
     .option("-q, --quiet", "no progress bar, no summary")
-    .option("--no-color", "plain output (also: NO_COLOR=1)")
+    .option("--no-color", "plain output (also: NO_COLOR=1)");
+  addRegistryOptions(cmd)
     .addHelpText(
       "after",
       `
@@ -158,19 +161,24 @@ Examples:
   portcullis sbom registry.example.com/app:1.4 --attest --key cosign.key -o app.cdx.json
   portcullis sbom registry.example.com/app:1.4 -f spdx --attest --key cosign.key --bundle
 
+${REGISTRY_HELP.trimStart()}
+
 Exit codes: 0 written (and attested), 2 bad usage or an unreadable image/SBOM/key, 3 registry failure.`,
     )
     .action(async (image: string, flags: SbomFlags) => {
       const format: SbomFormat =
         flags.format ?? (flags.attest || !process.stdout.isTTY || flags.output ? "cyclonedx" : "table");
       const attestRef = checkAttestFlags(image, flags, format);
+      if (flags.platform) parsePlatformOption(flags.platform);
+      // Check the registry flags (CA file, pull secrets, host patterns, timeout) before any work.
+      await clientFromFlags(flags).close();
       // Ask for the key's password (and reject a bad key) before the long read.
       let privateKey: Awaited<ReturnType<typeof loadPrivateKey>> | undefined;
       if (attestRef) {
         try {
           privateKey = await loadPrivateKey(flags.key as string);
         } catch (err) {
-          throw cliError(err);
+          throw toCliError(err);
         }
       }
       const bar = await progressBar(flags, format);
@@ -178,7 +186,7 @@ Exit codes: 0 written (and attested), 2 bad usage or an unreadable image/SBOM/ke
       try {
         result = await catalogImage(image, {
           platform: flags.platform,
-          registry: { caFile: flags.caFile, insecureRegistries: flags.insecureRegistry },
+          registry: registryOptionsFromFlags(flags),
           onProgress: bar ? (p) => bar.update(p) : undefined,
         });
       } catch (err) {
@@ -190,6 +198,7 @@ Exit codes: 0 written (and attested), 2 bad usage or an unreadable image/SBOM/ke
       bar?.stop();
       const text = generateSbom(result, format, {
         cyclonedxVersion: flags.specVersion,
+        wide: flags.wide,
         color: useColor({ color: flags.color, output: flags.output }),
       });
       if (flags.output) writeFileSync(flags.output, text);
@@ -208,9 +217,9 @@ Exit codes: 0 written (and attested), 2 bad usage or an unreadable image/SBOM/ke
         try {
           target = `${parseReference(attestRef).name}@${result.image.digest}`;
         } catch (err) {
-          throw cliError(err);
+          throw toCliError(err);
         }
-        const client = clientFromFlags({ caFile: flags.caFile, insecureRegistry: flags.insecureRegistry });
+        const client = clientFromFlags(flags);
         try {
           const stored = await attestImage(client, target, {
             privateKey,
@@ -226,7 +235,7 @@ Exit codes: 0 written (and attested), 2 bad usage or an unreadable image/SBOM/ke
             process.stderr.write(`attested ${r.image}@${r.digest} (${r.predicateType}) → ${where}\n`);
           }
         } catch (err) {
-          throw cliError(err);
+          throw toCliError(err);
         } finally {
           await client.close();
         }

@@ -22,11 +22,12 @@ import { failsAt, isVulnSeverity } from "../../scan/result.js";
 import type { VulnSeverity } from "../../scan/types.js";
 import { readVexFile, VexError, type VexStatement } from "../../scan/vex.js";
 import { attestImage } from "../../sign/index.js";
-import { OperationalError, UsageError } from "../errors.js";
+import { toCliError as cliError, OperationalError, UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
+import { parseDuration, repeatable } from "../option-values.js";
+import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "../registry-options.js";
 import { useColor } from "../report-options.js";
-import { addRegistryOptions, clientFromFlags, parseDuration, type RegistryFlags } from "./resolve.js";
-import { cliError, loadPrivateKey } from "./sign.js";
+import { loadPrivateKey } from "../signing-options.js";
 
 interface ScanFlags extends RegistryFlags {
   format?: ScanFormat;
@@ -47,8 +48,6 @@ interface ScanFlags extends RegistryFlags {
   quiet?: boolean;
   color?: boolean;
 }
-
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 function parseSeverities(list: string | undefined): VulnSeverity[] | undefined {
   if (!list) return undefined;
@@ -204,7 +203,7 @@ export function register(program: Command): void {
     .option(
       "--vex <file>",
       "OpenVEX or CycloneDX VEX document: not_affected/fixed statements suppress (repeatable)",
-      collect,
+      repeatable,
     )
     .option(
       "--dockerfile <file>",
@@ -262,7 +261,7 @@ unreadable image/SBOM/ignore/VEX file, 3 database missing or registry failure.`,
     const vex = readVex(flags.vex);
     const dockerfile = readDockerfile(flags.dockerfile);
     const attestRef = checkAttestFlags(image, flags);
-    if (flags.timeout) parseDuration(flags.timeout);
+    if (flags.timeout) parseDuration(flags.timeout, "--timeout");
     const location = await vulnDbLocation(flags.db);
     // The database first: a missing one is reported before a long image read.
     let store: Awaited<ReturnType<typeof openScanDatabase>>;
@@ -294,7 +293,7 @@ unreadable image/SBOM/ignore/VEX file, 3 database missing or registry failure.`,
             caFile: flags.caFile,
             insecureRegistries: flags.insecureRegistry,
             pullSecretFiles: flags.pullSecret,
-            timeoutMs: flags.timeout ? parseDuration(flags.timeout) : undefined,
+            timeoutMs: flags.timeout ? parseDuration(flags.timeout, "--timeout") : undefined,
           },
           onProgress: bar ? (p) => bar.update(p) : undefined,
         });

@@ -1,63 +1,14 @@
 /**
  * `portcullis sign --key cosign.key IMAGE`: sign an image the way cosign does (simple-signing
- * payload at tag `sha256-<hex>.sig`, or a sigstore bundle referrer with --bundle). Also home of
- * the helpers the key/verify/attest verbs share (reading keys, -a annotations, error mapping).
+ * payload at tag `sha256-<hex>.sig`, or a sigstore bundle referrer with --bundle).
  */
 
-import type { KeyObject } from "node:crypto";
-import { type Command, Option } from "commander";
-import { InvalidReferenceError } from "../../reference/index.js";
-import { isRegistryError } from "../../registry/errors.js";
-import { KeyFormatError, SignatureFormatError } from "../../sign/errors.js";
+import type { Command } from "commander";
 import { signImage } from "../../sign/image-signing.js";
-import { readPrivateKey } from "../../sign/key-format.js";
-import { readPassword } from "../../sign/password.js";
-import { OperationalError, UsageError } from "../errors.js";
-import { readInputFile } from "../files.js";
-import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "./resolve.js";
-
-export const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
-
-/** `-a key=value` pairs → an object; a malformed pair is a usage error. */
-export function parseAnnotations(pairs: string[] | undefined): Record<string, string> | undefined {
-  if (!pairs?.length) return undefined;
-  const out: Record<string, string> = {};
-  for (const p of pairs) {
-    const i = p.indexOf("=");
-    if (i <= 0) throw new UsageError(`-a ${JSON.stringify(p)}: expected key=value`);
-    out[p.slice(0, i)] = p.slice(i + 1);
-  }
-  return out;
-}
-
-/** `-f text|json` of the signing verbs (`table` is accepted as another name for text). */
-export function textFormatOption(): Option {
-  return new Option("-f, --format <format>", "output: text (human-readable) or json")
-    .choices(["text", "table", "json"])
-    .default("text");
-}
-
-/** A key, certificate or predicate file named by a flag; `-` is standard input when `stdin` is set. */
-export function readTextFile(file: string, what: string, opts: { stdin?: boolean } = {}): string {
-  return readInputFile(file, what, opts);
-}
-
-export async function loadPrivateKey(file: string): Promise<KeyObject> {
-  const text = readTextFile(file, "key");
-  return readPrivateKey(text, file, () => readPassword(file));
-}
-
-/** Map library errors to CLI exit codes: key/format problems 2, registry failures 3. */
-export function cliError(err: unknown): unknown {
-  if (
-    err instanceof KeyFormatError ||
-    err instanceof SignatureFormatError ||
-    err instanceof InvalidReferenceError
-  )
-    return new UsageError(err.message);
-  if (isRegistryError(err)) return new OperationalError(err.message);
-  return err;
-}
+import { toCliError } from "../errors.js";
+import { repeatable } from "../option-values.js";
+import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "../registry-options.js";
+import { loadPrivateKey, parseAnnotations, textFormatOption } from "../signing-options.js";
 
 interface SignFlags extends RegistryFlags {
   key: string;
@@ -77,7 +28,7 @@ export function register(program: Command): void {
     .option(
       "-a, --annotation <key=value>",
       "annotation signed into the payload's `optional` (repeatable)",
-      collect,
+      repeatable,
     )
     .option("--signature-repo <repo>", "store signatures in this repository instead of the image's")
     .option(
@@ -124,7 +75,7 @@ Exit codes: 0 signed, 2 bad usage or unreadable key, 3 registry failure.`,
           process.stdout.write(`signed ${r.image}@${r.digest} → ${where}${note}\n`);
         }
     } catch (err) {
-      throw cliError(err);
+      throw toCliError(err);
     } finally {
       await client.close();
     }

@@ -10,22 +10,15 @@ import { installManifests } from "../../webhook/install.js";
 import { startWebhook } from "../../webhook/server.js";
 import { OperationalError, UsageError } from "../errors.js";
 import { describeFsError, requireDirectory } from "../files.js";
-import { requirePolicy } from "./policy.js";
-
-/** "10s", "500ms", "2m", or plain milliseconds. */
-export function parseDuration(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
-  if (!m) throw new UsageError(`bad duration "${s}" (expected e.g. 500ms, 10s, 2m, 1h)`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? "ms"] ?? 1;
-  return Math.round(Number(m[1]) * unit);
-}
+import { parseDuration } from "../option-values.js";
+import { requirePolicy } from "../policy-file.js";
 
 /**
  * --deadline: more than zero, and under the API server's 30 s maximum timeoutSeconds with the
  * 3 s of slack `webhook install` leaves (a longer deadline would be cut off by the API server).
  */
 export function parseDeadline(s: string): number {
-  const ms = parseDuration(s);
+  const ms = parseDuration(s, "--deadline", { allowZero: true });
   if (ms <= 0) throw new UsageError(`--deadline must be greater than zero (got "${s}")`);
   if (ms > 27_000)
     throw new UsageError(
@@ -180,9 +173,9 @@ Exit codes: 0 stopped by SIGTERM/SIGINT, 2 bad flags or invalid policy, 3 cannot
       const logger = pino({ name: "portcullis-webhook", level: flags.logLevel }, destination);
       const durations = {
         deadlineMs: parseDeadline(flags.deadline),
-        digestTtlMs: parseDuration(flags.digestTtl),
-        verdictTtlMs: parseDuration(flags.verdictTtl),
-        failureTtlMs: parseDuration(flags.failureTtl),
+        digestTtlMs: parseDuration(flags.digestTtl, "--digest-ttl", { allowZero: true }),
+        verdictTtlMs: parseDuration(flags.verdictTtl, "--verdict-ttl", { allowZero: true }),
+        failureTtlMs: parseDuration(flags.failureTtl, "--failure-ttl", { allowZero: true }),
       };
       let server: Awaited<ReturnType<typeof startWebhook>>;
       try {

@@ -5,6 +5,7 @@
  */
 import { closeSync, createReadStream, existsSync, openSync, readSync } from "node:fs";
 import { Readable } from "node:stream";
+import { DOCKER_LAYER_TAR } from "../../registry/media-types.js";
 import { indexTarFile, type TarMember } from "../tar-index.js";
 import {
   historyForLayers,
@@ -94,7 +95,7 @@ export async function openDockerArchive(
       index: i,
       digest: blobDigest ? `${blobDigest[1]}:${blobDigest[2]}` : (config.diffIds[i] ?? name),
       diffId: config.diffIds[i],
-      mediaType: "application/vnd.docker.image.rootfs.diff.tar",
+      mediaType: DOCKER_LAYER_TAR,
       size: m.size,
       createdBy: createdBy[i],
       open: async () =>

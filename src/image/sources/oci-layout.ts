@@ -5,6 +5,7 @@
  */
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { OCI_LAYER_GZIP } from "../../registry/media-types.js";
 import { type IndexEntry, isIndex, selectPlatform } from "../platform.js";
 import {
   historyForLayers,
@@ -88,7 +89,7 @@ export async function openOciLayout(
       index: i,
       digest: l.digest,
       diffId: config.diffIds[i],
-      mediaType: l.mediaType ?? "application/vnd.oci.image.layer.v1.tar+gzip",
+      mediaType: l.mediaType ?? OCI_LAYER_GZIP,
       size: typeof l.size === "number" ? l.size : existsSync(file) ? statSync(file).size : -1,
       createdBy: createdBy[i],
       open: async () => {

@@ -7,6 +7,7 @@
 import type { Readable } from "node:stream";
 import { parseReference, type Reference } from "../../reference/index.js";
 import { RegistryClient, type RegistryClientOptions } from "../../registry/index.js";
+import { OCI_LAYER_GZIP } from "../../registry/media-types.js";
 import { type IndexEntry, isIndex, selectPlatform } from "../platform.js";
 import {
   historyForLayers,
@@ -61,7 +62,7 @@ export async function openRegistryImage(
       index: i,
       digest: l.digest,
       diffId: config.diffIds[i],
-      mediaType: l.mediaType ?? "application/vnd.oci.image.layer.v1.tar+gzip",
+      mediaType: l.mediaType ?? OCI_LAYER_GZIP,
       size: typeof l.size === "number" ? l.size : -1,
       createdBy: createdBy[i],
       open: async () => (await client.getBlob(ref, l.digest)) as Readable,

@@ -1,7 +1,10 @@
-/** `portcullis lint k8s` and `portcullis lint dockerfile`. */
+/**
+ * The `lint` verb group: `portcullis lint k8s` and `portcullis lint dockerfile`. It lives beside
+ * the verb table rather than under verbs/, so no verb module imports another.
+ */
 import type { Command } from "commander";
-import { registerLintDockerfile } from "./lint-dockerfile.js";
-import { registerLintK8s } from "./lint-k8s.js";
+import { registerLintDockerfile } from "./verbs/lint-dockerfile.js";
+import { registerLintK8s } from "./verbs/lint-k8s.js";
 
 export function register(program: Command): void {
   const lint = program
