@@ -8,6 +8,7 @@
 import { parseImageReference } from "../reference/cache.js";
 import { InvalidReferenceError, type Reference } from "../reference/index.js";
 import type { Severity } from "../report/finding.js";
+import { exceptionNames } from "./owners.js";
 import { matchAny } from "./patterns.js";
 import {
   type ImageCheckInput,
@@ -44,6 +45,13 @@ export interface EvaluationContext {
   facts?: Map<string, ImageFacts>;
   /** Whether look-ups were made (false: rules needing them say so). */
   lookups?: boolean;
+  /**
+   * Who asked, as the API server vouches for it (an AdmissionReview's `request.userInfo`). A
+   * pod's `ownerReferences` are written by whoever creates it, so they count for exceptions only
+   * when the requester is the controller that owns such pods (owners.ts). Absent (`check`):
+   * owner references are never trusted.
+   */
+  requester?: { username?: string };
 }
 
 export interface PolicyDecision {
@@ -178,7 +186,7 @@ export function evaluatePolicy(
     if (rule.scope !== "pod" || !policy.spec.rules?.[rule.section]) continue;
     for (const v of rule.check({ policy, obj, pod })) decideFor(v, rule, containerAt(pod, v.path));
   }
-  const notes = applyExceptions(policy, obj, id, decisions, ctx.now);
+  const notes = applyExceptions(policy, obj, id, decisions, ctx.now, ctx.requester);
   return finish(id, decisions, notes);
 }
 
@@ -286,27 +294,6 @@ function finish(object: WorkloadId, decisions: PolicyDecision[], notes: string[]
   return { object, applies: true, decisions, notes, allowed };
 }
 
-/** The names an object answers to for exceptions: its own, and its controller's. */
-function workloadNames(obj: Record<string, unknown>, id: WorkloadId): { kind: string; name: string }[] {
-  const out: { kind: string; name: string }[] = [];
-  if (id.name) out.push({ kind: id.kind, name: id.name });
-  const md = (obj.metadata ?? {}) as {
-    ownerReferences?: { kind?: string; name?: string }[];
-    labels?: Record<string, string>;
-  };
-  for (const o of md.ownerReferences ?? []) {
-    if (!o.kind || !o.name) continue;
-    out.push({ kind: o.kind, name: o.name });
-    const hash = md.labels?.["pod-template-hash"];
-    if (o.kind === "ReplicaSet" && hash && o.name.endsWith(`-${hash}`)) {
-      out.push({ kind: "Deployment", name: o.name.slice(0, -hash.length - 1) });
-    }
-    const job = /^(.*)-\d+$/.exec(o.name);
-    if (o.kind === "Job" && job) out.push({ kind: "CronJob", name: job[1] });
-  }
-  return out;
-}
-
 function checkMatches(check: string, rule: string): boolean {
   if (check === rule) return true;
   if (check.endsWith("*")) return rule.startsWith(check.slice(0, -1));
@@ -325,11 +312,12 @@ function applyExceptions(
   id: WorkloadId,
   decisions: PolicyDecision[],
   now: Date | undefined,
+  requester: EvaluationContext["requester"],
 ): string[] {
   const exceptions = policy.spec.exceptions;
   // Most objects are in no exception's namespace: then there is nothing to name or date.
   if (!exceptions?.some((x) => inExceptionNamespace(x, id))) return [];
-  const names = workloadNames(obj, id);
+  const names = exceptionNames(obj, id, requester);
   const today = (now ?? new Date()).toISOString().slice(0, 10);
   const notes: string[] = [];
   const applicable = exceptions.filter(

@@ -213,6 +213,7 @@ export async function validateReview(
     facts,
     lookups: true,
     now: rt.now?.(),
+    requester: req.userInfo,
   });
   const { warnings, audit } = findingLines(e);
   for (const n of e.notes) warnings.push(warning(`portcullis: ${n}`));
