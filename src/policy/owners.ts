@@ -10,7 +10,11 @@
  * Without a vouched requester (`check`, or a pod created by a user), owner references are
  * ignored: an exception for a Deployment never covers a hand-made pod that claims to be its.
  */
-import type { WorkloadId } from "./workload.js";
+/** The reviewed object by kind and name. */
+interface ObjectName {
+  kind: string;
+  name?: string;
+}
 
 const SA = "system:serviceaccount:kube-system:";
 const CONTROLLER_MANAGER = "system:kube-controller-manager";
@@ -42,7 +46,7 @@ export function ownerVouched(owner: OwnerReference, username: string | undefined
 /** The names an object answers to for exceptions: its own, and its vouched controller's. */
 export function exceptionNames(
   obj: Record<string, unknown>,
-  id: WorkloadId,
+  id: ObjectName,
   requester: { username?: string } | undefined,
 ): { kind: string; name: string }[] {
   const out: { kind: string; name: string }[] = [];

@@ -9,12 +9,13 @@ import {
   describeDecisions,
   evaluateImage,
   evaluatePolicy,
+  isWorkloadKind,
   namespaceGoverned,
   type PolicyEvaluation,
+  workloadImages,
 } from "../policy/engine.js";
 import type { ImageInspector } from "../policy/inspector.js";
 import type { ImagePolicy } from "../policy/types.js";
-import { isWorkloadKind, podView } from "../policy/workload.js";
 import { computePatch } from "./mutate.js";
 
 export class BadReviewError extends Error {
@@ -198,13 +199,8 @@ export async function validateReview(
   const { labels, selectorApplied } = namespaceFacts(rt, namespace);
   let facts: Awaited<ReturnType<ImageInspector["gather"]>> | undefined;
   if (needsLookups(policy) && namespaceGoverned(policy, namespace, labels, { selectorApplied }).governed) {
-    const pod = podView(obj);
-    if (pod)
-      facts = await rt.inspector.gather(
-        policy,
-        pod.containers.map((c) => c.image),
-        signal,
-      );
+    const images = workloadImages(obj);
+    if (images.length) facts = await rt.inspector.gather(policy, images, signal);
   }
   const e = evaluatePolicy(policy, obj, {
     namespace,

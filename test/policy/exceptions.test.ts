@@ -30,7 +30,9 @@ spec:
 const RS_CONTROLLER = "system:serviceaccount:kube-system:replicaset-controller";
 const JOB_CONTROLLER = "system:serviceaccount:kube-system:job-controller";
 
-function billingPod(owner: Record<string, unknown> = { controller: true }) {
+function billingPod(owner: Record<string, unknown> = { controller: true }): {
+  metadata: Record<string, unknown> & { ownerReferences: Record<string, unknown>[] };
+} & Record<string, unknown> {
   return {
     apiVersion: "v1",
     kind: "Pod",
