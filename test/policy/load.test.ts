@@ -125,10 +125,10 @@ describe("look-up rules never pass silently", () => {
     const e = evaluatePolicy(policy, pod, { lookups: false, deferLookups: true });
     assert.equal(e.allowed, true);
     assert.deepEqual(e.decisions, []);
-    assert.deepEqual(
-      e.unchecked.map((u) => `${u.image} ${u.rule}`).sort(),
-      ["nginx:1.27 image-attestation", "nginx:1.27 image-vulnerabilities"],
-    );
+    assert.deepEqual(e.unchecked.map((u) => `${u.image} ${u.rule}`).sort(), [
+      "nginx:1.27 image-attestation",
+      "nginx:1.27 image-vulnerabilities",
+    ]);
   });
   test("with look-ups but no scanner in this build: denied, saying not yet available", () => {
     const facts = new Map([
