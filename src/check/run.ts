@@ -6,6 +6,7 @@
  * judge gets one note "… not checked (pass --images)" (info, not a failing finding).
  */
 import { loadManifests, locate, type ManifestDocument, objectsOf } from "../k8s/index.js";
+import { locateWithin } from "../k8s/source.js";
 import {
   evaluateImage,
   evaluatePolicy,
@@ -140,7 +141,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
       now: opts.now,
     });
     checked.push({ file: w.md.source.file, evaluation: e });
-    for (const d of e.decisions) findings.push(toFinding(d, e, locate(w.md, [...w.path, ...(d.path ?? [])])));
+    for (const d of e.decisions) {
+      const path = [...w.path, ...(d.path ?? [])];
+      const at = d.offset ? locateWithin(w.md, path, d.offset) : locate(w.md, path);
+      findings.push(toFinding(d, e, at));
+    }
     for (const n of e.notes) notes.push(`${w.md.source.file}: ${n}`);
     noteUnchecked(unchecked, e);
   }

@@ -74,6 +74,8 @@ export interface PolicyDecision {
   severity: Severity;
   message: string;
   path?: JsonPath;
+  /** Character offset inside the scalar at `path`, when the rule points inside it. */
+  offset?: number;
   container?: string;
   image?: string;
   fix?: string;
@@ -328,6 +330,7 @@ function decide(
   const mode = ruleMode(policy, section, nsLabels);
   const d: PolicyDecision = { rule: v.rule, mode, severity: MODE_SEVERITY[mode], message: v.message };
   if (v.path) d.path = [...v.path];
+  if (v.offset) d.offset = v.offset;
   if (extra.container) d.container = extra.container;
   if (extra.image !== undefined) d.image = extra.image;
   if (v.fix) d.fix = v.fix;

@@ -75,6 +75,7 @@ export function asViolations(id: string, result: CheckResult): Violation[] {
     rule: id,
     message: i.message,
     path: i.path,
+    ...(i.offset ? { offset: i.offset } : {}),
     ...(i.fix ? { fix: i.fix } : {}),
   }));
 }

@@ -42,6 +42,8 @@ export interface Violation {
   rule: string;
   message: string;
   path?: FieldPath;
+  /** Character offset inside the scalar at `path` (the bad character of an image reference). */
+  offset?: number;
   fix?: string;
   /** Overrides the rule's severity when the violation is more or less serious (PSS checks). */
   severity?: Severity;

@@ -190,7 +190,9 @@ export async function validateReview(
   }
   if (req.operation !== "CREATE" && req.operation !== "UPDATE")
     return skipped(req.uid, `operation ${req.operation} not checked`);
-  if (!isWorkloadKind(req.kind.kind)) return skipped(req.uid, `unknown kind ${req.kind.kind}: allowed`);
+  // Known kinds, and any kind whose object carries a pod template (the workload model's rule).
+  if (!isWorkloadKind(req.kind.kind) && workloadImages(req.object).length === 0)
+    return skipped(req.uid, `unknown kind ${req.kind.kind}: allowed`);
   if (req.subResource && req.subResource !== "ephemeralcontainers")
     return skipped(req.uid, `subresource ${req.subResource} not checked`);
   const obj = objectFor(req);

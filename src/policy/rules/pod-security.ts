@@ -22,7 +22,7 @@ export const podSecurity: PodRule = {
     const result = evaluatePodSecurity(obj, { level: ps.level, version: ps.version ?? "latest" });
     return result.violations.map((v) => ({
       rule: `pss-${ps.level}:${v.check}`,
-      message: `Pod Security ${ps.level}: ${v.message}`,
+      message: v.message,
       path: v.fields?.[0] ?? pod.podSpecPath,
     }));
   },
