@@ -117,7 +117,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     if (!opts.inspector) return undefined;
     const facts = await opts.inspector.gather(policy, images);
     for (const [img, f] of facts) {
-      if (f.digestError) lookupFailures.push(`${img}: ${f.digestError}`);
+      if (f.digestError && !f.notLookedUp) lookupFailures.push(`${img}: ${f.digestError}`);
       for (const v of [f.signature, f.attestations, f.vulnerabilities])
         if (v?.lookupError) lookupFailures.push(`${img}: ${v.message}`);
     }

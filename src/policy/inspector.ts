@@ -203,6 +203,7 @@ export class ImageInspector {
     // The allow-list first, before any network look-up, whatever the mode.
     if (outsideAllowedRegistries(policy, ref)) {
       facts.digestError = NOT_LOOKED_UP;
+      facts.notLookedUp = true;
       return facts;
     }
     try {

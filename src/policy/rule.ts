@@ -30,6 +30,8 @@ export interface FactVerdict {
 export interface ImageFacts {
   digest?: string;
   digestError?: string;
+  /** Not looked up on purpose (outside the allow-list): digestError says why; not a failure. */
+  notLookedUp?: boolean;
   signature?: FactVerdict;
   attestations?: FactVerdict;
   vulnerabilities?: FactVerdict;
