@@ -136,17 +136,28 @@ const KNOWN_CRD_POD_SPEC_PATHS: Record<string, readonly string[]> = {
 /** The built-in pod-bearing kinds. */
 export const WORKLOAD_KINDS = Object.keys(BUILTIN_POD_SPEC_PATHS);
 
+/** Core kinds whose names a pod-bearing CRD reuses (Knative's Service): not workloads by name alone. */
+const CORE_NAMES = new Set(["Service"]);
+
 /** The kind names of the well-known pod-bearing CRDs (Rollout, CloneSet, …). */
 export const KNOWN_CRD_KINDS = [
   ...new Set(Object.keys(KNOWN_CRD_POD_SPEC_PATHS).map((k) => k.split("/")[1])),
-];
+].filter((k) => !CORE_NAMES.has(k));
 
 /**
- * Whether a kind (by name alone, as an AdmissionReview's `request.kind.kind`) is a known
- * pod-bearing kind: built-in or a well-known CRD.
+ * Whether a kind is a known pod-bearing kind: built-in or a well-known CRD. With the API group
+ * (an AdmissionReview's `request.kind.group`) the match is exact; by name alone, kinds that a
+ * core kind also uses (Knative's Service) are not counted.
  */
-export function isWorkloadKind(kind: unknown): boolean {
-  return typeof kind === "string" && (kind in BUILTIN_POD_SPEC_PATHS || KNOWN_CRD_KINDS.includes(kind));
+export function isWorkloadKind(kind: unknown, group?: string): boolean {
+  if (typeof kind !== "string") return false;
+  if (group !== undefined) {
+    return (
+      (kind in BUILTIN_POD_SPEC_PATHS && BUILTIN_GROUPS.has(group)) ||
+      `${group}/${kind}` in KNOWN_CRD_POD_SPEC_PATHS
+    );
+  }
+  return kind in BUILTIN_POD_SPEC_PATHS || KNOWN_CRD_KINDS.includes(kind);
 }
 
 function apiGroup(apiVersion: unknown): string | undefined {
