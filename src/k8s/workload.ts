@@ -11,7 +11,7 @@
  * Knative Service/Configuration/Revision); and any other kind with a `spec.template.spec` that
  * lists containers, read the same way with a `note` saying so. Not for checking anything.
  */
-import type { ObjectRef } from "../report/finding.js";
+import type { ObjectRef } from "../shared/types.js";
 import type { FieldPath, ManifestDocument } from "./source.js";
 
 export type JsonObject = Record<string, unknown>;
