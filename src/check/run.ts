@@ -7,6 +7,7 @@
  */
 import { loadManifests, locate, type ManifestDocument, objectsOf } from "../k8s/index.js";
 import { locateWithin } from "../k8s/source.js";
+import { imageReferenceInvalid } from "../lint/k8s/rules/image-reference-invalid.js";
 import {
   evaluateImage,
   evaluatePolicy,
@@ -48,7 +49,8 @@ export interface CheckResult {
 }
 
 export function policyRuleMeta(): RuleMeta[] {
-  return POLICY_RULES.map((r) => ({ id: r.id, severity: "high", title: r.title, docs: r.docs }));
+  const rules = [imageReferenceInvalid, ...POLICY_RULES.flatMap((r) => r.reports ?? [r])];
+  return rules.map((r) => ({ id: r.id, severity: "high", title: r.title, docs: r.docs }));
 }
 
 function toFinding(d: PolicyDecision, e: PolicyEvaluation, location: Finding["location"]): Finding {

@@ -83,6 +83,8 @@ interface RuleBase {
   section: keyof PolicyRules;
   title: string;
   docs: string;
+  /** The finding ids it reports, when not only `id` (title and docs for reporters). */
+  reports?: readonly { id: string; title: string; docs: string }[];
   /** The image look-ups the rule reads (default: none). */
   facts?: readonly FactName[];
   /** What the configured section enforces, one line each, for `policy explain`. */

@@ -29,6 +29,7 @@ export const resources: PodRule = {
   id: "container-<resource>-<request|limit>-missing",
   section: "resources",
   scope: "pod",
+  reports: Object.values(LINT_RULES).map((r) => ({ id: r.id, title: r.title, docs: r.docs })),
   title: "Container without the required resource requests or limits",
   docs: "Containers must declare the requests and limits named in spec.rules.resources, so that the scheduler can place them and one pod cannot starve a node. cpu and memory are the lint rules container-cpu-request-missing, container-memory-request-missing, container-cpu-limit-missing and container-memory-limit-missing.",
   explain(policy) {
