@@ -2,20 +2,23 @@
  * `portcullis check`: manifests and Dockerfiles against one ImagePolicy, through the same engine
  * as the admission webhook (same decisions, same messages), turned into findings for the common
  * reporters. With look-ups on (--images), digests are resolved and signature/attestation/scan
- * verdicts gathered first; without, rules that need them say they were not verified.
+ * verdicts gathered first; without, rules that need them are not run and each image they would
+ * judge gets one note "… not checked (pass --images)" (info, not a failing finding).
  */
 import { loadManifests, locate, type ManifestDocument, objectsOf } from "../k8s/index.js";
+import { locateWithin } from "../k8s/source.js";
+import { imageReferenceInvalid } from "../lint/k8s/rules/image-reference-invalid.js";
 import {
   evaluateImage,
   evaluatePolicy,
   type PolicyDecision,
   type PolicyEvaluation,
+  workloadImages,
 } from "../policy/engine.js";
 import type { ImageInspector } from "../policy/inspector.js";
 import type { ImageFacts } from "../policy/rule.js";
 import { POLICY_RULES } from "../policy/rules/index.js";
 import type { LoadedPolicy } from "../policy/types.js";
-import { podView } from "../policy/workload.js";
 import { buildReport, type Finding, type InputError, type Report, type RuleMeta } from "../report/finding.js";
 import { VERSION } from "../version.js";
 import { findDockerfiles, isDockerfileInput, loadBaseImages } from "./dockerfiles.js";
@@ -46,7 +49,8 @@ export interface CheckResult {
 }
 
 export function policyRuleMeta(): RuleMeta[] {
-  return POLICY_RULES.map((r) => ({ id: r.id, severity: "high", title: r.title, docs: r.docs }));
+  const rules = [imageReferenceInvalid, ...POLICY_RULES.flatMap((r) => r.reports ?? [r])];
+  return rules.map((r) => ({ id: r.id, severity: "high", title: r.title, docs: r.docs }));
 }
 
 function toFinding(d: PolicyDecision, e: PolicyEvaluation, location: Finding["location"]): Finding {
@@ -62,6 +66,24 @@ function toFinding(d: PolicyDecision, e: PolicyEvaluation, location: Finding["lo
   if (d.fix) f.fix = d.fix;
   if (d.waived) f.suppressed = { reason: `policy exception until ${d.waived.expires}: ${d.waived.reason}` };
   return f;
+}
+
+/** Gather the look-up rules left unchecked (no --images), by image. */
+function noteUnchecked(acc: Map<string, Set<string>>, e: PolicyEvaluation): void {
+  for (const u of e.unchecked) {
+    const rules = acc.get(u.image) ?? new Set<string>();
+    rules.add(u.rule);
+    acc.set(u.image, rules);
+  }
+}
+
+/**
+ * One info line per image whose signature/attestation/scan rules were not run because look-ups
+ * are off: `check` without --images judges what the manifests say, and says once per image what
+ * it did not check, instead of a failing finding per container.
+ */
+function uncheckedNotes(acc: Map<string, Set<string>>): string[] {
+  return [...acc].map(([image, rules]) => `${image}: ${[...rules].join(", ")} not checked (pass --images)`);
 }
 
 export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
@@ -98,7 +120,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     if (!opts.inspector) return undefined;
     const facts = await opts.inspector.gather(policy, images);
     for (const [img, f] of facts) {
-      if (f.digestError) lookupFailures.push(`${img}: ${f.digestError}`);
+      if (f.digestError && !f.notLookedUp) lookupFailures.push(`${img}: ${f.digestError}`);
       for (const v of [f.signature, f.attestations, f.vulnerabilities])
         if (v?.lookupError) lookupFailures.push(`${img}: ${v.message}`);
     }
@@ -107,35 +129,45 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
 
   const findings: Finding[] = [];
   const checked: CheckedObject[] = [];
+  const unchecked = new Map<string, Set<string>>();
   for (const w of workloads) {
-    const pod = podView(w.value);
-    const facts = pod ? await factsFor(pod.containers.map((c) => c.image)) : undefined;
+    const images = workloadImages(w.value);
+    const facts = images.length ? await factsFor(images) : undefined;
     const ns = (w.value.metadata as { namespace?: string } | undefined)?.namespace ?? "default";
     const e = evaluatePolicy(policy, w.value, {
       namespace: "default",
       namespaceLabels: nsLabels.get(ns),
       facts,
       lookups: Boolean(opts.inspector),
+      deferLookups: true,
       now: opts.now,
     });
     checked.push({ file: w.md.source.file, evaluation: e });
-    for (const d of e.decisions) findings.push(toFinding(d, e, locate(w.md, [...w.path, ...(d.path ?? [])])));
+    for (const d of e.decisions) {
+      const path = [...w.path, ...(d.path ?? [])];
+      const at = d.offset ? locateWithin(w.md, path, d.offset) : locate(w.md, path);
+      findings.push(toFinding(d, e, at));
+    }
     for (const n of e.notes) notes.push(`${w.md.source.file}: ${n}`);
+    noteUnchecked(unchecked, e);
   }
   for (const b of bases) {
     const facts = await factsFor([b.image]);
     const e = evaluateImage(policy, b.image, `base image of stage ${b.stage}`, {
       facts,
       lookups: Boolean(opts.inspector),
+      deferLookups: true,
       object: { kind: "Dockerfile", name: b.file },
     });
     checked.push({ file: b.file, evaluation: e });
+    noteUnchecked(unchecked, e);
     for (const d of e.decisions) {
       const f = toFinding(d, e, { file: b.file, line: b.line, column: b.column });
       delete f.object;
       findings.push(f);
     }
   }
+  notes.push(...uncheckedNotes(unchecked));
   const report = buildReport({
     toolVersion: VERSION,
     findings,

@@ -7,8 +7,8 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { InputError } from "../report/finding.js";
 import { decodeInputText } from "../report/input-text.js";
+import type { InputError } from "../shared/types.js";
 import { type ManifestSource, parseManifestText } from "./source.js";
 
 export const STDIN_NAME = "<stdin>";

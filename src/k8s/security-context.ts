@@ -5,7 +5,7 @@
  * point at the line that decided it. Not a policy: rules decide what is acceptable.
  */
 import type { FieldPath } from "./source.js";
-import { type ContainerInfo, isObject, type Workload } from "./workload.js";
+import { type ContainerInfo, isObject, type PodModel } from "./workload.js";
 
 /** Fields of PodSecurityContext that a container's SecurityContext can override. */
 export type InheritedField =
@@ -26,7 +26,7 @@ export interface Effective<T> {
 }
 
 export function effectiveField(
-  workload: Workload,
+  workload: PodModel,
   container: ContainerInfo,
   field: InheritedField,
 ): Effective<unknown> {

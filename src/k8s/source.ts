@@ -10,7 +10,7 @@
  * Not for reading files (see load.ts) or for knowing what a workload is (see workload.ts).
  */
 import { Composer, type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser } from "yaml";
-import type { InputError, SourceLocation } from "../report/finding.js";
+import type { InputError, SourceLocation } from "../shared/types.js";
 
 /** A path from a document's root: mapping keys and sequence indexes. */
 export type FieldPath = readonly (string | number)[];

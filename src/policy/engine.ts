@@ -5,28 +5,36 @@
  * per-workload exceptions, not what any rule checks (rules/). Synchronous: image look-ups
  * (digests, signatures, scans) are made beforehand and passed in as `facts`.
  */
+import { type ImageSite, objectRefOf, type PodModel, podOf } from "../k8s/workload.js";
+import { imageReferenceInvalid } from "../lint/k8s/rules/image-reference-invalid.js";
 import { parseImageReference } from "../reference/cache.js";
-import { InvalidReferenceError, type Reference } from "../reference/index.js";
+import type { Reference } from "../reference/index.js";
 import type { Severity } from "../report/finding.js";
+import { loneSite, runLintImageRule } from "./lint-rule.js";
+import { exceptionNames } from "./owners.js";
 import { matchAny } from "./patterns.js";
 import {
   type ImageCheckInput,
   type ImageFacts,
+  type ImageRule,
+  type JsonPath,
   MODE_SEVERITY,
   type PolicyRule,
   type Violation,
 } from "./rule.js";
 import { POLICY_RULES } from "./rules/index.js";
 import type { ImagePolicy, LabelSelector, PolicyException, PolicyRules, RuleMode } from "./types.js";
-import {
-  type ContainerRef,
-  isWorkloadKind,
-  type JsonPath,
-  type PodView,
-  podView,
-  type WorkloadId,
-  workloadId,
-} from "./workload.js";
+
+export { isWorkloadKind } from "../k8s/workload.js";
+export type { JsonPath } from "./rule.js";
+
+/** The object an evaluation is about (kind, namespace, name). */
+export interface WorkloadId {
+  apiVersion?: string;
+  kind: string;
+  namespace?: string;
+  name?: string;
+}
 
 export interface EvaluationContext {
   /** Namespace for objects that do not name one (check: "default"; webhook: the request's). */
@@ -42,8 +50,21 @@ export interface EvaluationContext {
   now?: Date;
   /** Look-up results by image text as written. */
   facts?: Map<string, ImageFacts>;
-  /** Whether look-ups were made (false: rules needing them say so). */
+  /** Whether look-ups were made (false: rules needing them deny, saying so). */
   lookups?: boolean;
+  /**
+   * Look-ups are off on purpose (`check` without --images): rules needing them are not run but
+   * listed in `unchecked` (one info line per image), instead of each denying. Only with
+   * `lookups` false; never for admission.
+   */
+  deferLookups?: boolean;
+  /**
+   * Who asked, as the API server vouches for it (an AdmissionReview's `request.userInfo`). A
+   * pod's `ownerReferences` are written by whoever creates it, so they count for exceptions only
+   * when the requester is the controller that owns such pods (owners.ts). Absent (`check`):
+   * owner references are never trusted.
+   */
+  requester?: { username?: string };
 }
 
 export interface PolicyDecision {
@@ -53,6 +74,8 @@ export interface PolicyDecision {
   severity: Severity;
   message: string;
   path?: JsonPath;
+  /** Character offset inside the scalar at `path`, when the rule points inside it. */
+  offset?: number;
   container?: string;
   image?: string;
   fix?: string;
@@ -68,8 +91,19 @@ export interface PolicyEvaluation {
   decisions: PolicyDecision[];
   /** No unwaived enforce-mode decision. */
   allowed: boolean;
-  /** Things worth telling about the evaluation itself (expired exceptions). */
+  /** Things worth telling about the evaluation itself (expired exceptions, inferred kinds). */
   notes: string[];
+  /**
+   * Look-up rules (signatures, attestations, scans) that apply to an image but were not run
+   * because look-ups are off (`check` without --images): not a violation, reported as info.
+   */
+  unchecked: UncheckedImage[];
+}
+
+/** An image a look-up rule would judge, left unchecked because look-ups are off. */
+export interface UncheckedImage {
+  image: string;
+  rule: string;
 }
 
 export const NAMESPACE_MODE_LABEL = "portcullis.dev/mode";
@@ -124,7 +158,29 @@ export function namespaceGoverned(
   return { governed: true };
 }
 
-/** Evaluate one workload object (Pod, Deployment, …, CronJob, PodTemplate). */
+/** The object's id, with the namespace it is judged in. */
+function workloadId(obj: Record<string, unknown>, fallbackNamespace: string): WorkloadId {
+  const ref = objectRefOf(obj);
+  const id: WorkloadId = { kind: ref.kind, namespace: ref.namespace ?? fallbackNamespace };
+  if (ref.apiVersion) id.apiVersion = ref.apiVersion;
+  if (ref.name) id.name = ref.name;
+  return id;
+}
+
+/**
+ * Every image a workload runs or mounts, as written: containers (init, regular, ephemeral) and
+ * image volumes. What to look up before evaluatePolicy (check --images, the webhook).
+ */
+export function workloadImages(obj: unknown): string[] {
+  return podOf(obj)?.images.map((s) => s.image) ?? [];
+}
+
+/** Is the rule's section configured in the policy? */
+function enabled(policy: ImagePolicy, rule: PolicyRule): boolean {
+  return Boolean(policy.spec.rules?.[rule.section]);
+}
+
+/** Evaluate one workload object: any pod-bearing kind of the workload model (src/k8s). */
 export function evaluatePolicy(
   policy: ImagePolicy,
   obj: Record<string, unknown>,
@@ -132,76 +188,104 @@ export function evaluatePolicy(
 ): PolicyEvaluation {
   const id = workloadId(obj, ctx.namespace ?? "default");
   const namespace = id.namespace ?? "default";
-  if (!isWorkloadKind(obj.kind)) return notApplicable(id, `kind ${String(obj.kind)} runs no containers`);
+  const pod = podOf(obj);
+  if (!pod) return notApplicable(id, `kind ${String(obj.kind)} runs no containers`);
   const gov = namespaceGoverned(policy, namespace, ctx.namespaceLabels, {
     selectorApplied: ctx.namespaceSelectorApplied,
   });
   if (!gov.governed) return notApplicable(id, gov.reason);
-  const pod = podView(obj);
-  if (!pod) return notApplicable(id, `${id.kind} has no pod spec`);
   const exemptAccounts = policy.spec.exemptions?.serviceAccounts;
   const sa = exemptAccounts?.length ? `${namespace}/${pod.serviceAccountName}` : undefined;
   if (sa && exemptAccounts?.includes(sa)) return notApplicable(id, `service account ${sa} is exempt`);
 
   const decisions: PolicyDecision[] = [];
-  const decideFor = (v: Violation, rule: PolicyRule | undefined, container?: ContainerRef, image?: string) =>
-    decisions.push(
-      decide(policy, v, rule?.section, ctx.namespaceLabels, { container: container?.name, image }),
-    );
-  for (const c of pod.containers) {
-    const subject = containerSubject(c);
-    const imagePath = [...c.path, "image"];
-    const parsed = parseImage(c.image, subject, imagePath);
-    if ("violation" in parsed) {
-      decideFor(parsed.violation, undefined, c, c.image);
-      continue;
-    }
-    if (matchAny(policy.spec.exemptions?.images, parsed.ref.name)) continue;
-    // One input for every image rule of this container (rules only read it).
-    const input: ImageCheckInput = {
-      policy,
-      image: c.image,
-      ref: parsed.ref,
-      subject,
-      container: c,
-      pod,
-      facts: ctx.facts?.get(c.image),
-      lookups: ctx.lookups ?? false,
-      path: imagePath,
-    };
-    for (const rule of POLICY_RULES) {
-      if (rule.scope !== "image" || !policy.spec.rules?.[rule.section]) continue;
-      for (const v of rule.check(input)) decideFor(v, rule, c, c.image);
-    }
+  const unchecked: UncheckedImage[] = [];
+  for (const site of pod.images) {
+    const d = evaluateSite(policy, site, pod, ctx, unchecked);
+    decisions.push(...d);
   }
   for (const rule of POLICY_RULES) {
-    if (rule.scope !== "pod" || !policy.spec.rules?.[rule.section]) continue;
-    for (const v of rule.check({ policy, obj, pod })) decideFor(v, rule, containerAt(pod, v.path));
+    if (rule.scope !== "pod" || !enabled(policy, rule)) continue;
+    for (const v of rule.check({ policy, obj, pod })) {
+      decisions.push(decide(policy, v, rule.section, ctx.namespaceLabels, containerOf(pod, v.path)));
+    }
   }
-  const notes = applyExceptions(policy, obj, id, decisions, ctx.now);
-  return finish(id, decisions, notes);
+  const notes = applyExceptions(policy, obj, id, decisions, ctx.now, ctx.requester);
+  if (pod.note) notes.push(pod.note);
+  return finish(id, decisions, notes, unchecked);
+}
+
+/** Every image rule on one image site of a pod. */
+function evaluateSite(
+  policy: ImagePolicy,
+  site: ImageSite,
+  pod: PodModel,
+  ctx: EvaluationContext,
+  unchecked: UncheckedImage[],
+): PolicyDecision[] {
+  const at = { container: site.container?.name, image: site.image };
+  const invalid = runLintImageRule(imageReferenceInvalid, policy, site, pod);
+  if (invalid.length) return invalid.map((v) => decide(policy, v, undefined, ctx.namespaceLabels, at));
+  const ref = parseReferenceOf(site.image);
+  if (!ref || matchAny(policy.spec.exemptions?.images, ref.name)) return [];
+  // One input for every image rule of this site (rules only read it).
+  const input: ImageCheckInput = {
+    policy,
+    image: site.image,
+    ref,
+    subject: site.subject,
+    site,
+    pod,
+    facts: ctx.facts?.get(site.image),
+    lookups: ctx.lookups ?? false,
+    path: site.path,
+  };
+  return runImageRules(input, ctx, unchecked, at);
+}
+
+/** The image rules of the policy on one input; look-up rules without look-ups are only noted. */
+function runImageRules(
+  input: ImageCheckInput,
+  ctx: EvaluationContext,
+  unchecked: UncheckedImage[],
+  at: { container?: string; image?: string },
+): PolicyDecision[] {
+  const out: PolicyDecision[] = [];
+  for (const rule of POLICY_RULES) {
+    if (rule.scope !== "image" || !enabled(input.policy, rule)) continue;
+    if (!input.lookups && ctx.deferLookups && rule.facts?.length) {
+      if (needsFacts(rule, input)) unchecked.push({ image: input.image, rule: rule.id });
+      continue;
+    }
+    for (const v of rule.check(input))
+      out.push(decide(input.policy, v, rule.section, ctx.namespaceLabels, at));
+  }
+  return out;
+}
+
+/** Would a look-up rule judge this image (does any of its entries match)? Run it without facts. */
+function needsFacts(rule: ImageRule, input: ImageCheckInput): boolean {
+  return rule.check({ ...input, lookups: false }).length > 0;
+}
+
+function parseReferenceOf(image: string): Reference | undefined {
+  try {
+    return parseImageReference(image);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The evaluation of an object the policy does not govern, and why. */
 function notApplicable(object: WorkloadId, reason: string | undefined): PolicyEvaluation {
-  return { object, decisions: [], notes: [], applies: false, allowed: true, reason };
-}
-
-/** "container app", "init container setup", "ephemeral container debugger": for messages. */
-function containerSubject(c: ContainerRef): string {
-  const what =
-    c.kind === "containers"
-      ? "container"
-      : c.kind === "initContainers"
-        ? "init container"
-        : "ephemeral container";
-  return `${what} ${c.name}`;
+  return { object, decisions: [], notes: [], unchecked: [], applies: false, allowed: true, reason };
 }
 
 /** The container whose path a violation's path starts with, if any. */
-function containerAt(pod: PodView, path: JsonPath | undefined): ContainerRef | undefined {
-  if (!path) return undefined;
-  return pod.containers.find((x) => x.path.every((p, i) => path[i] === p));
+function containerOf(pod: PodModel, path: Violation["path"]): { container?: string } {
+  if (!path) return {};
+  const c = pod.containers.find((x) => x.path.every((p, i) => path[i] === p));
+  return c ? { container: c.name } : {};
 }
 
 /**
@@ -215,48 +299,25 @@ export function evaluateImage(
   ctx: EvaluationContext & { object?: WorkloadId } = {},
 ): PolicyEvaluation {
   const object = ctx.object ?? { kind: "Image", name: image };
-  const parsed = parseImage(image, subject, undefined);
-  const decisions: PolicyDecision[] = [];
-  if ("violation" in parsed) {
-    decisions.push(decide(policy, parsed.violation, undefined, ctx.namespaceLabels, { image }));
-  } else if (!matchAny(policy.spec.exemptions?.images, parsed.ref.name)) {
-    for (const rule of POLICY_RULES) {
-      if (rule.scope !== "image" || !policy.spec.rules?.[rule.section]) continue;
-      for (const v of rule.check({
-        policy,
-        image,
-        ref: parsed.ref,
-        subject,
-        facts: ctx.facts?.get(image),
-        lookups: ctx.lookups ?? false,
-      })) {
-        decisions.push(decide(policy, v, rule.section, ctx.namespaceLabels, { image }));
-      }
-    }
+  const site = loneSite(image, subject);
+  const unchecked: UncheckedImage[] = [];
+  const invalid = runLintImageRule(imageReferenceInvalid, policy, site, undefined);
+  if (invalid.length) {
+    const decisions = invalid.map((v) => decide(policy, v, undefined, ctx.namespaceLabels, { image }));
+    return finish(object, decisions, [], unchecked);
   }
-  return finish(object, decisions, []);
-}
-
-function parseImage(
-  image: string,
-  subject: string,
-  path: JsonPath | undefined,
-): { ref: Reference } | { violation: Violation } {
-  if (!image) {
-    return { violation: { rule: "image-reference-invalid", message: `${subject} has no image`, path } };
-  }
-  try {
-    return { ref: parseImageReference(image) };
-  } catch (err) {
-    const why = err instanceof InvalidReferenceError ? err.message : String(err);
-    return {
-      violation: {
-        rule: "image-reference-invalid",
-        message: `${subject} uses image "${image}", which is not a valid reference: ${why}`,
-        path,
-      },
-    };
-  }
+  const ref = parseReferenceOf(image);
+  if (!ref || matchAny(policy.spec.exemptions?.images, ref.name)) return finish(object, [], [], unchecked);
+  const input: ImageCheckInput = {
+    policy,
+    image,
+    ref,
+    subject,
+    facts: ctx.facts?.get(image),
+    lookups: ctx.lookups ?? false,
+  };
+  const decisions = runImageRules(input, ctx, unchecked, { image });
+  return finish(object, decisions, [], unchecked);
 }
 
 function decide(
@@ -267,44 +328,25 @@ function decide(
   extra: { container?: string; image?: string },
 ): PolicyDecision {
   const mode = ruleMode(policy, section, nsLabels);
-  return {
-    rule: v.rule,
-    mode,
-    severity: MODE_SEVERITY[mode],
-    message: v.message,
-    path: v.path,
-    container: extra.container,
-    image: extra.image,
-    fix: v.fix,
-  };
+  const d: PolicyDecision = { rule: v.rule, mode, severity: MODE_SEVERITY[mode], message: v.message };
+  if (v.path) d.path = [...v.path];
+  if (v.offset) d.offset = v.offset;
+  if (extra.container) d.container = extra.container;
+  if (extra.image !== undefined) d.image = extra.image;
+  if (v.fix) d.fix = v.fix;
+  return d;
 }
 
 /** The evaluation of an object the policy applies to: allowed unless an unwaived enforce decision. */
-function finish(object: WorkloadId, decisions: PolicyDecision[], notes: string[]): PolicyEvaluation {
+function finish(
+  object: WorkloadId,
+  decisions: PolicyDecision[],
+  notes: string[],
+  unchecked: UncheckedImage[],
+): PolicyEvaluation {
   let allowed = true;
   for (const d of decisions) if (d.mode === "enforce" && !d.waived) allowed = false;
-  return { object, applies: true, decisions, notes, allowed };
-}
-
-/** The names an object answers to for exceptions: its own, and its controller's. */
-function workloadNames(obj: Record<string, unknown>, id: WorkloadId): { kind: string; name: string }[] {
-  const out: { kind: string; name: string }[] = [];
-  if (id.name) out.push({ kind: id.kind, name: id.name });
-  const md = (obj.metadata ?? {}) as {
-    ownerReferences?: { kind?: string; name?: string }[];
-    labels?: Record<string, string>;
-  };
-  for (const o of md.ownerReferences ?? []) {
-    if (!o.kind || !o.name) continue;
-    out.push({ kind: o.kind, name: o.name });
-    const hash = md.labels?.["pod-template-hash"];
-    if (o.kind === "ReplicaSet" && hash && o.name.endsWith(`-${hash}`)) {
-      out.push({ kind: "Deployment", name: o.name.slice(0, -hash.length - 1) });
-    }
-    const job = /^(.*)-\d+$/.exec(o.name);
-    if (o.kind === "Job" && job) out.push({ kind: "CronJob", name: job[1] });
-  }
-  return out;
+  return { object, applies: true, decisions, notes, unchecked, allowed };
 }
 
 function checkMatches(check: string, rule: string): boolean {
@@ -325,11 +367,12 @@ function applyExceptions(
   id: WorkloadId,
   decisions: PolicyDecision[],
   now: Date | undefined,
+  requester: EvaluationContext["requester"],
 ): string[] {
   const exceptions = policy.spec.exceptions;
   // Most objects are in no exception's namespace: then there is nothing to name or date.
   if (!exceptions?.some((x) => inExceptionNamespace(x, id))) return [];
-  const names = workloadNames(obj, id);
+  const names = exceptionNames(obj, id, requester);
   const today = (now ?? new Date()).toISOString().slice(0, 10);
   const notes: string[] = [];
   const applicable = exceptions.filter(

@@ -1,16 +1,13 @@
 /**
  * `portcullis policy explain`: what a policy enforces, in plain words, one line per rule, with
- * its mode. Generated from the policy itself, so it cannot drift from what is evaluated.
+ * its mode. The rule lines come from the rules themselves (PolicyRule.explain), so they cannot
+ * drift from what is evaluated.
  */
 
 import { ruleMode } from "./engine.js";
 import { normalisePattern } from "./patterns.js";
-import type { ImagePolicy, KeySource, PolicyRules, RuleMode } from "./types.js";
-
-function keyWords(k: KeySource): string {
-  if (k.file) return `the key in ${k.file}`;
-  return `the key in Secret ${k.secret?.namespace}/${k.secret?.name} (entry ${k.secret?.key ?? "cosign.pub"})`;
-}
+import { POLICY_RULES } from "./rules/index.js";
+import type { ImagePolicy, RuleMode } from "./types.js";
 
 const MODE_WORDS: Record<RuleMode, string> = {
   enforce: "ENFORCE (deny admission / fail CI)",
@@ -49,52 +46,12 @@ export function explainPolicy(policy: ImagePolicy, today = new Date()): string {
     );
   lines.push("");
   lines.push("Rules:");
-  const rule = (section: keyof PolicyRules, text: string) =>
-    lines.push(`  - [${MODE_WORDS[ruleMode(policy, section)]}] ${text}`);
-  if (r.allowedRegistries)
-    rule(
-      "allowedRegistries",
-      `images must come from ${r.allowedRegistries.patterns.map(normalisePattern).join(", ")} (matched on the normalised name: nginx is docker.io/library/nginx)`,
-    );
-  if (r.forbidLatest)
-    rule("forbidLatest", "images must not use the tag latest or no tag, unless pinned by digest");
-  if (r.requireDigest) rule("requireDigest", "images must be pinned by digest (name:tag@sha256:…)");
-  if (r.signatures)
-    for (const k of r.signatures.keys)
-      rule(
-        "signatures",
-        `images matching ${k.images.join(", ")} must carry a cosign signature, over the digest they resolve to, that verifies with ${keyWords(k.key)}`,
-      );
-  if (r.attestations)
-    for (const a of r.attestations.require)
-      rule(
-        "attestations",
-        `images matching ${a.images.join(", ")} must carry attestations of type ${a.predicateTypes.join(", ")} signed by ${a.key ? keyWords(a.key) : "the image's signature key(s) from spec.rules.signatures"}`,
-      );
-  if (r.vulnerabilities)
-    rule(
-      "vulnerabilities",
-      r.vulnerabilities.maxSeverity === "none"
-        ? "images must have no known vulnerability"
-        : `images must have no vulnerability above ${r.vulnerabilities.maxSeverity}${r.vulnerabilities.ignoreUnfixed ? " (vulnerabilities without a fix are ignored)" : ""}`,
-    );
-  if (r.podSecurity)
-    rule(
-      "podSecurity",
-      `pods must meet the Pod Security Standard "${r.podSecurity.level}" (version ${r.podSecurity.version ?? "latest"})`,
-    );
-  if (r.resources) {
-    const parts = [
-      r.resources.requests?.length ? `requests for ${r.resources.requests.join(", ")}` : "",
-      r.resources.limits?.length ? `limits for ${r.resources.limits.join(", ")}` : "",
-    ].filter(Boolean);
-    rule("resources", `every container must set ${parts.join(" and ") || "(nothing listed)"}`);
+  // Each rule says what it enforces (rule.explain), so this text cannot drift from the rules.
+  for (const rule of POLICY_RULES) {
+    if (!r[rule.section]) continue;
+    const mode = MODE_WORDS[ruleMode(policy, rule.section)];
+    for (const text of rule.explain?.(policy) ?? [rule.title]) lines.push(`  - [${mode}] ${text}`);
   }
-  if (r.pullSecrets)
-    rule(
-      "pullSecrets",
-      `pods pulling from ${r.pullSecrets.privateRegistries.join(", ")} must list imagePullSecrets`,
-    );
   if (lines[lines.length - 1] === "Rules:") lines.push("  (none: this policy checks nothing)");
   if (s.mutation?.pinDigests || s.mutation?.imagePullPolicy) {
     lines.push("");

@@ -5,12 +5,16 @@ export {
   type EvaluationContext,
   evaluateImage,
   evaluatePolicy,
+  isWorkloadKind,
   matchesSelector,
   NAMESPACE_MODE_LABEL,
   namespaceGoverned,
   type PolicyDecision,
   type PolicyEvaluation,
   ruleMode,
+  type UncheckedImage,
+  type WorkloadId,
+  workloadImages,
 } from "./engine.js";
 export { explainPolicy } from "./explain.js";
 export { DeadlineError, ImageInspector, type InspectorOptions } from "./inspector.js";
@@ -21,4 +25,3 @@ export type { FactVerdict, ImageFacts } from "./rule.js";
 export { POLICY_RULES } from "./rules/index.js";
 export { STARTER_POLICY } from "./starter.js";
 export type { ImagePolicy, LoadedPolicy, RuleMode } from "./types.js";
-export { isWorkloadKind, podView, WORKLOAD_KINDS } from "./workload.js";

@@ -13,7 +13,6 @@ import { parseImageReference } from "../reference/cache.js";
 import type { Reference } from "../reference/index.js";
 import { RegistryClient, type RegistryClientOptions } from "../registry/index.js";
 import type { ImageStore } from "../sign/image-signing.js";
-import { ruleMode } from "./engine.js";
 import { describeKeySource, KeySourceError, loadKeySource, type PolicyKey } from "./keys.js";
 import { policyBaseDir } from "./load.js";
 import { matchAny } from "./patterns.js";
@@ -73,17 +72,19 @@ const NOT_LOOKED_UP =
   "not looked up: its registry is not allowed by spec.rules.allowedRegistries (Portcullis contacts only allowed registries)";
 
 /**
- * Whether an image is outside an enforced allow-list, so denied whatever a look-up says. Such
- * images are never looked up: the registry is named by whoever writes the pod, and contacting
- * it would let anyone point the webhook at any host (requests to internal addresses, hostile
- * answers) for an image that is refused anyway.
+ * Whether an image is outside the policy's allow-list (spec.rules.allowedRegistries), in any
+ * mode — enforce, warn, audit, or capped by a namespace's portcullis.dev/mode label. Such images
+ * are never looked up: the registry is named by whoever writes the pod, and contacting it would
+ * let anyone point the webhook at any host (requests to internal addresses, hostile answers).
+ * Rules that need a look-up then say the image was not looked up, never a pass.
  */
-export function outsideEnforcedRegistries(policy: ImagePolicy, ref: Reference): boolean {
+export function outsideAllowedRegistries(policy: ImagePolicy, ref: Reference): boolean {
   const allowed = policy.spec.rules?.allowedRegistries;
-  if (!allowed || policy.spec.namespaceModeLabel) return false;
-  if (ruleMode(policy, "allowedRegistries") !== "enforce") return false;
-  return !matchAny(allowed.patterns, ref.name);
+  return allowed !== undefined && !matchAny(allowed.patterns, ref.name);
 }
+
+/** @deprecated the allow-list now holds in every mode: outsideAllowedRegistries. Kept for callers. */
+export const outsideEnforcedRegistries = outsideAllowedRegistries;
 
 export class ImageInspector {
   readonly digests: TtlCache<string>;
@@ -198,8 +199,12 @@ export class ImageInspector {
       return {};
     }
     const facts: ImageFacts = {};
-    if (outsideEnforcedRegistries(policy, ref)) {
+    // Exempt images are not judged: nothing to look up.
+    if (matchAny(policy.spec.exemptions?.images, ref.name)) return facts;
+    // The allow-list first, before any network look-up, whatever the mode.
+    if (outsideAllowedRegistries(policy, ref)) {
       facts.digestError = NOT_LOOKED_UP;
+      facts.notLookedUp = true;
       return facts;
     }
     try {

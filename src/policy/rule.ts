@@ -1,13 +1,20 @@
 /**
  * What a policy rule is: one object per file under rules/, `{ id, section, title, docs, scope,
- * check() }`, gathered in rules/index.ts. Image-scoped rules see one image reference (from a
- * container or a Dockerfile FROM); pod-scoped rules see the whole pod. Rules return violations;
- * the engine adds modes, exemptions, exceptions and verdicts. Rules know nothing of output.
+ * facts, explain(), check() }`, gathered in rules/index.ts. Image-scoped rules see one image
+ * site (a container's image, an image volume's reference, a Dockerfile FROM); pod-scoped rules
+ * see the whole pod. A rule declares the facts it needs from image look-ups (`facts`: the
+ * inspector gathers only those) and says in words what it enforces (`explain`: the text of
+ * `policy explain`). Rules return violations; the engine adds modes, exemptions, exceptions and
+ * verdicts. Sections that duplicate a `lint k8s` rule run that rule's code (lint-rule.ts).
  */
+import type { FieldPath } from "../k8s/source.js";
+import type { ImageSite, PodModel } from "../k8s/workload.js";
 import type { Reference } from "../reference/index.js";
 import type { Severity } from "../report/finding.js";
 import type { ImagePolicy, PolicyRules, RuleMode } from "./types.js";
-import type { ContainerRef, JsonPath, PodView } from "./workload.js";
+
+/** Paths inside a workload object (mutable copies of the model's field paths). */
+export type JsonPath = (string | number)[];
 
 /** The outcome of one image look-up (signature, attestation or scan) for a digest. */
 export interface FactVerdict {
@@ -23,15 +30,22 @@ export interface FactVerdict {
 export interface ImageFacts {
   digest?: string;
   digestError?: string;
+  /** Not looked up on purpose (outside the allow-list): digestError says why; not a failure. */
+  notLookedUp?: boolean;
   signature?: FactVerdict;
   attestations?: FactVerdict;
   vulnerabilities?: FactVerdict;
 }
 
+/** A fact a rule can need: each needs the digest first. */
+export type FactName = "signature" | "attestations" | "vulnerabilities";
+
 export interface Violation {
   rule: string;
   message: string;
-  path?: JsonPath;
+  path?: FieldPath;
+  /** Character offset inside the scalar at `path` (the bad character of an image reference). */
+  offset?: number;
   fix?: string;
   /** Overrides the rule's severity when the violation is more or less serious (PSS checks). */
   severity?: Severity;
@@ -43,22 +57,23 @@ export interface ImageCheckInput {
   image: string;
   /** The normalised reference (parseReference with strictHost). */
   ref: Reference;
-  /** "container app" or "base image of stage build"; used in messages. */
+  /** "container app", "image volume data" or "base image of stage build"; used in messages. */
   subject: string;
-  container?: ContainerRef;
-  pod?: PodView;
+  /** Where the image sits in the pod (absent for a Dockerfile FROM or an ImageReview image). */
+  site?: ImageSite;
+  pod?: PodModel;
   /** Look-up results, when look-ups were made. */
   facts?: ImageFacts;
   /** Whether look-ups were enabled at all (check without --images: false). */
   lookups: boolean;
   /** Path of the image field in the object (for locations). */
-  path?: JsonPath;
+  path?: FieldPath;
 }
 
 export interface PodCheckInput {
   policy: ImagePolicy;
   obj: Record<string, unknown>;
-  pod: PodView;
+  pod: PodModel;
 }
 
 interface RuleBase {
@@ -68,6 +83,12 @@ interface RuleBase {
   section: keyof PolicyRules;
   title: string;
   docs: string;
+  /** The finding ids it reports, when not only `id` (title and docs for reporters). */
+  reports?: readonly { id: string; title: string; docs: string }[];
+  /** The image look-ups the rule reads (default: none). */
+  facts?: readonly FactName[];
+  /** What the configured section enforces, one line each, for `policy explain`. */
+  explain?(policy: ImagePolicy): string[];
 }
 
 export interface ImageRule extends RuleBase {

@@ -4,16 +4,17 @@
  * registry which checks are in force, runs them and collects violations. Not for reading
  * manifests or reporting findings (the linter does that with the returned field paths).
  */
+
+import { podUnderTest } from "./pod-model.js";
 import { resolvePodSecurityPolicy } from "./registry.js";
 import type { PodSecurityOptions, PodSecurityResult, PodSecurityViolation } from "./types.js";
-import { locatePodTemplate } from "./workload.js";
 
 const LEVELS = new Set(["privileged", "baseline", "restricted"]);
 
 /**
- * Evaluates `obj` (a Pod, a workload with a pod template — Deployment, ReplicaSet, StatefulSet,
- * DaemonSet, Job, CronJob, ReplicationController, PodTemplate — or any kind with
- * `spec.template.spec`). Objects without a pod template are allowed, as PSA ignores them.
+ * Evaluates `obj` (any pod-bearing object of the shared workload model, src/k8s/workload.ts:
+ * Pod, the built-in controllers, PodTemplate, well-known CRDs such as Argo Rollouts, and
+ * unknown kinds whose `spec.template.spec` lists containers). Objects without a pod template are allowed, as PSA ignores them.
  * Throws TypeError for an unknown level and RangeError for a malformed version.
  */
 export function evaluatePodSecurity(obj: unknown, options: PodSecurityOptions): PodSecurityResult {
@@ -25,7 +26,7 @@ export function evaluatePodSecurity(obj: unknown, options: PodSecurityOptions): 
   }
   if (level === "privileged") return { allowed: true, violations: [] };
   const policy = resolvePodSecurityPolicy(level, options.version);
-  const pod = locatePodTemplate(obj);
+  const pod = podUnderTest(obj);
   if (!pod) return { allowed: true, violations: [] };
 
   const violations: PodSecurityViolation[] = [];

@@ -3,6 +3,7 @@
  * Admission does, with the offending field paths for each violation.
  */
 export { evaluatePodSecurity } from "./evaluate.js";
+export { podUnderTest as locatePodTemplate } from "./pod-model.js";
 export {
   NEWEST_POLICY_MINOR,
   podSecurityChecks,
@@ -19,4 +20,3 @@ export type {
   PodSecurityVersion,
   PodSecurityViolation,
 } from "./types.js";
-export { locatePodTemplate } from "./workload.js";

@@ -4,6 +4,7 @@
  * Pod Security Admission uses), and the "closest existing field" lookup used to report a missing
  * required field. Not a Kubernetes schema validator.
  */
+import { podOf } from "../k8s/workload.js";
 import type { CheckResult, ContainerVisit, FieldPath, JsonObject, PodUnderTest } from "./types.js";
 
 export type { ContainerVisit };
@@ -37,20 +38,28 @@ export function str(v: unknown): string {
   return typeof v === "string" ? v : v === undefined || v === null ? "" : String(v);
 }
 
-const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;
+/** PSA's container order: initContainers, containers, ephemeralContainers. */
+const PSA_ORDER = { initContainers: 0, containers: 1, ephemeralContainers: 2 } as const;
 
-/** Lists the containers of a pod spec in PSA's order: initContainers, containers, ephemeralContainers. */
-export function listContainers(spec: JsonObject, specPath: FieldPath): ContainerVisit[] {
-  const out: ContainerVisit[] = [];
-  for (const list of CONTAINER_LISTS) {
-    const items = asArray(spec[list]);
-    for (let i = 0; i < items.length; i++) {
-      const container = asObject(items[i]);
-      if (!container) continue;
-      out.push({ container, name: str(container.name), path: [...specPath, list, i] });
-    }
-  }
-  return out;
+/**
+ * The pod under test of a workload object, read through the shared workload model
+ * (src/k8s/workload.ts: every pod-bearing kind, well-known CRDs such as Argo Rollouts, and
+ * unknown kinds with a `spec.template.spec`), or undefined when it carries no pod spec.
+ */
+export function podUnderTest(obj: unknown): PodUnderTest | undefined {
+  const pod = podOf(obj);
+  if (!pod) return undefined;
+  const containers: ContainerVisit[] = [...pod.containers]
+    .sort((a, b) => PSA_ORDER[a.group] - PSA_ORDER[b.group] || a.index - b.index)
+    .map((c) => ({ container: c.spec, name: str(c.spec.name), path: [...c.path] }));
+  return {
+    root: obj,
+    metadata: pod.podMetadata,
+    metadataPath: [...pod.podMetadataPath],
+    spec: pod.podSpec,
+    specPath: [...pod.podSpecPath],
+    containers,
+  };
 }
 
 /** Every container of the pod (listed once when the pod was located; read-only). */

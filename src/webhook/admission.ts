@@ -9,12 +9,13 @@ import {
   describeDecisions,
   evaluateImage,
   evaluatePolicy,
+  isWorkloadKind,
   namespaceGoverned,
   type PolicyEvaluation,
+  workloadImages,
 } from "../policy/engine.js";
 import type { ImageInspector } from "../policy/inspector.js";
 import type { ImagePolicy } from "../policy/types.js";
-import { isWorkloadKind, podView } from "../policy/workload.js";
 import { computePatch } from "./mutate.js";
 
 export class BadReviewError extends Error {
@@ -189,7 +190,9 @@ export async function validateReview(
   }
   if (req.operation !== "CREATE" && req.operation !== "UPDATE")
     return skipped(req.uid, `operation ${req.operation} not checked`);
-  if (!isWorkloadKind(req.kind.kind)) return skipped(req.uid, `unknown kind ${req.kind.kind}: allowed`);
+  // Known kinds, and any kind whose object carries a pod template (the workload model's rule).
+  if (!isWorkloadKind(req.kind.kind) && workloadImages(req.object).length === 0)
+    return skipped(req.uid, `unknown kind ${req.kind.kind}: allowed`);
   if (req.subResource && req.subResource !== "ephemeralcontainers")
     return skipped(req.uid, `subresource ${req.subResource} not checked`);
   const obj = objectFor(req);
@@ -198,13 +201,8 @@ export async function validateReview(
   const { labels, selectorApplied } = namespaceFacts(rt, namespace);
   let facts: Awaited<ReturnType<ImageInspector["gather"]>> | undefined;
   if (needsLookups(policy) && namespaceGoverned(policy, namespace, labels, { selectorApplied }).governed) {
-    const pod = podView(obj);
-    if (pod)
-      facts = await rt.inspector.gather(
-        policy,
-        pod.containers.map((c) => c.image),
-        signal,
-      );
+    const images = workloadImages(obj);
+    if (images.length) facts = await rt.inspector.gather(policy, images, signal);
   }
   const e = evaluatePolicy(policy, obj, {
     namespace,
@@ -213,6 +211,7 @@ export async function validateReview(
     facts,
     lookups: true,
     now: rt.now?.(),
+    requester: req.userInfo,
   });
   const { warnings, audit } = findingLines(e);
   for (const n of e.notes) warnings.push(warning(`portcullis: ${n}`));

@@ -6,10 +6,10 @@
  * add a warning: mutation fails open, validation decides (requireDigest).
  */
 
+import { podOf } from "../k8s/workload.js";
 import { type ImageInspector, outsideEnforcedRegistries } from "../policy/inspector.js";
 import { matchAny } from "../policy/patterns.js";
 import type { ImagePolicy } from "../policy/types.js";
-import { podView } from "../policy/workload.js";
 import { parseReference } from "../reference/index.js";
 
 export interface PatchOp {
@@ -31,9 +31,10 @@ export async function computePatch(
   const m = policy.spec.mutation;
   const ops: PatchOp[] = [];
   const warnings: string[] = [];
-  const pod = podView(obj);
+  const pod = podOf(obj);
   if (!m || !pod) return { ops, warnings };
-  const targets = pod.containers.filter((c) => c.kind !== "ephemeralContainers" && c.image);
+  // Containers' images and image volumes' references (src/k8s/workload.ts image sites).
+  const targets = pod.images.filter((c) => c.group !== "ephemeralContainers" && c.image);
   await Promise.all(
     targets.map(async (c) => {
       let ref: ReturnType<typeof parseReference>;
@@ -47,17 +48,17 @@ export async function computePatch(
       if (m.pinDigests && !ref.digest && !outsideEnforcedRegistries(policy, ref)) {
         try {
           const digest = await inspector.resolveDigest(ref, m.platform, signal);
-          ops.push({ op: "replace", path: pointer([...c.path, "image"]), value: `${c.image}@${digest}` });
+          ops.push({ op: "replace", path: pointer([...c.path]), value: `${c.image}@${digest}` });
         } catch (err) {
           warnings.push(
-            `portcullis could not pin ${c.image} of container ${c.name} to a digest (${(err as Error).message}); admitted unpinned`,
+            `portcullis could not pin ${c.image} of ${c.subject} to a digest (${(err as Error).message}); admitted unpinned`,
           );
         }
       }
-      if (m.imagePullPolicy && c.container.imagePullPolicy !== m.imagePullPolicy) {
+      if (m.imagePullPolicy && c.pullPolicy !== m.imagePullPolicy) {
         ops.push({
-          op: c.container.imagePullPolicy === undefined ? "add" : "replace",
-          path: pointer([...c.path, "imagePullPolicy"]),
+          op: c.pullPolicy === undefined ? "add" : "replace",
+          path: pointer([...c.pullPolicyPath]),
           value: m.imagePullPolicy,
         });
       }

@@ -51,7 +51,7 @@ describe("portcullis check (CLI)", () => {
     ]);
     assert.match(
       report.findings[0].message,
-      /base image of stage build uses image docker\.io\/library\/alpine:3\.18 without a digest/,
+      /base image of stage build uses image docker\.io\/library\/alpine:3\.18, which is not pinned by digest/,
     );
   });
 

@@ -121,6 +121,15 @@ describe("look-up rules never pass silently", () => {
     assert.deepEqual(e.decisions.map((d) => d.rule).sort(), ["image-attestation", "image-vulnerabilities"]);
     assert.ok(e.decisions.every((d) => /look-ups are off/.test(d.message)));
   });
+  test("look-ups deferred (check without --images): not judged, listed as unchecked once per rule and image", () => {
+    const e = evaluatePolicy(policy, pod, { lookups: false, deferLookups: true });
+    assert.equal(e.allowed, true);
+    assert.deepEqual(e.decisions, []);
+    assert.deepEqual(e.unchecked.map((u) => `${u.image} ${u.rule}`).sort(), [
+      "nginx:1.27 image-attestation",
+      "nginx:1.27 image-vulnerabilities",
+    ]);
+  });
   test("with look-ups but no scanner in this build: denied, saying not yet available", () => {
     const facts = new Map([
       [

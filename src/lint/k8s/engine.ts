@@ -17,16 +17,17 @@ import {
   type Workload,
   workloadOf,
 } from "../../k8s/workload.js";
-import { parseReference } from "../../reference/index.js";
 import type { Finding, InputError, RuleMeta, Severity } from "../../report/finding.js";
 import { compileImagePatterns } from "./image-patterns.js";
+import { parsedImageOf } from "./parsed-image.js";
 import type {
   CheckResult,
   ContainerContext,
   ContainerRule,
+  ImageContext,
+  ImageRule,
   Issue,
   K8sRule,
-  ParsedImage,
   PodContext,
   PodRule,
   RuleSettings,
@@ -110,6 +111,9 @@ export function lintManifests(set: ManifestSet, opts: LintK8sOptions = {}): Lint
   const podRules = enabled.filter(
     (e): e is { rule: PodRule; severity: Severity } => e.rule.appliesTo === "pod",
   );
+  const imageRules = enabled.filter(
+    (e): e is { rule: ImageRule; severity: Severity } => e.rule.appliesTo === "image",
+  );
 
   const objects: K8sObject[] = [];
   for (const source of set.sources) for (const doc of source.documents) objects.push(...objectsOf(doc));
@@ -175,17 +179,20 @@ export function lintManifests(set: ManifestSet, opts: LintK8sOptions = {}): Lint
     for (const { rule, severity } of podRules) {
       runSafely(rule.id, () => emit(rule.id, severity, rule.check(podCtx), {}));
     }
+    for (const site of workload.images) {
+      const ctx: ImageContext = { ...podCtx, site, parsedImage: parsedImageOf(site.image) };
+      const extra = { container: site.container, image: typeof site.raw === "string" ? site.raw : undefined };
+      for (const { rule, severity } of imageRules) {
+        runSafely(rule.id, () => emit(rule.id, severity, rule.check(ctx), extra));
+      }
+    }
     for (const container of workload.containers) {
       const image = typeof container.spec.image === "string" ? container.spec.image : undefined;
-      let parsed: ParsedImage | undefined | null = null;
       const ctx: ContainerContext = {
         ...podCtx,
         container,
         image,
-        parsedImage: () => {
-          if (parsed === null) parsed = image ? parseImage(image) : undefined;
-          return parsed;
-        },
+        parsedImage: parsedImageOf(image),
       };
       for (const { rule, severity } of containerRules) {
         if (rule.groups && !rule.groups.includes(container.group)) continue;
@@ -230,14 +237,6 @@ export function lintManifests(set: ManifestSet, opts: LintK8sOptions = {}): Lint
     workloads,
     rules: [...enabled.map((e) => ruleMeta(e.rule, e.severity)), ...pssSeen.values()],
   };
-}
-
-function parseImage(image: string): ParsedImage {
-  try {
-    return { ok: true, image, ref: parseReference(image, { strictHost: true }) };
-  } catch (err) {
-    return { ok: false, image, error: err as Error };
-  }
 }
 
 function locateIssue(object: K8sObject, path: FieldPath, offset?: number) {
@@ -304,13 +303,7 @@ function lookupServiceAccount(
   accounts: ServiceAccountInfo[],
   workload: Workload,
 ): { name: string; account?: ServiceAccountInfo } {
-  const spec = workload.podSpec;
-  const name =
-    typeof spec.serviceAccountName === "string" && spec.serviceAccountName
-      ? spec.serviceAccountName
-      : typeof spec.serviceAccount === "string" && spec.serviceAccount
-        ? spec.serviceAccount
-        : "default";
+  const name = workload.serviceAccountName;
   const ns = workload.object.ref.namespace;
   const account =
     accounts.find((a) => a.name === name && a.namespace === ns) ??

@@ -18,7 +18,6 @@ import { containerRunAsNonRoot } from "./rules/container-run-as-non-root.js";
 import { containerRunAsRoot } from "./rules/container-run-as-root.js";
 import { containerSeccompProfileMissing } from "./rules/container-seccomp-profile-missing.js";
 import { imageNoDigest } from "./rules/image-no-digest.js";
-import { imageNoTag } from "./rules/image-no-tag.js";
 import { imagePullPolicyMutableTag } from "./rules/image-pull-policy-mutable-tag.js";
 import { imagePullPolicyNever } from "./rules/image-pull-policy-never.js";
 import { imagePullSecretMissing } from "./rules/image-pull-secret-missing.js";
@@ -32,7 +31,6 @@ import { podServiceAccountTokenAutomount } from "./rules/pod-service-account-tok
 export const K8S_RULES: readonly K8sRule[] = [
   imageReferenceInvalid,
   imageTagLatest,
-  imageNoTag,
   imageNoDigest,
   imagePullPolicyNever,
   imagePullPolicyMutableTag,

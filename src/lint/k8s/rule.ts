@@ -1,12 +1,20 @@
 /**
  * What a manifest lint rule is: one object `{ id, severity, title, docs, appliesTo, check() }`
  * per file in ./rules/, gathered by rule-registry.ts and run by the generic engine. A rule
- * sees one workload (or one container of it) and returns issues with a field path; the engine
+ * sees one workload, one container of it, or one image site (a container's image or an image
+ * volume's reference) and returns issues with a field path; the engine
  * turns paths into file:line:column, fills in the object, container and image, and applies
  * severities from the config and suppressions. Rules know nothing of output formats.
  */
 import type { FieldPath } from "../../k8s/source.js";
-import type { ContainerGroup, ContainerInfo, Workload } from "../../k8s/workload.js";
+import {
+  type ContainerGroup,
+  type ContainerInfo,
+  describeContainer,
+  type ImageSite,
+  type PodModel,
+  type Workload,
+} from "../../k8s/workload.js";
 import type { InvalidReferenceError, Reference } from "../../reference/index.js";
 import type { Severity } from "../../report/finding.js";
 import type { ImagePattern } from "./image-patterns.js";
@@ -40,7 +48,8 @@ export interface ServiceAccountInfo {
 }
 
 export interface PodContext {
-  workload: Workload;
+  /** The pod (with its object when linting manifests; the policy engine passes the pod only). */
+  workload: PodModel & Partial<Pick<Workload, "object">>;
   settings: RuleSettings;
   /** The ServiceAccount the pod runs as, when it is in the input. */
   serviceAccount(): { name: string; account?: ServiceAccountInfo };
@@ -69,6 +78,19 @@ interface RuleBase {
   docs: string;
 }
 
+/** One image site of the pod: a container's image or an image volume's reference. */
+export interface ImageContext extends PodContext {
+  site: ImageSite;
+  /** The image parsed strictly and normalised (cached; undefined when there is no image). */
+  parsedImage(): ParsedImage | undefined;
+}
+
+/** A rule about an image (tags, digests, registries, pull policy): runs once per image site. */
+export interface ImageRule extends RuleBase {
+  appliesTo: "image";
+  check(ctx: ImageContext): CheckResult;
+}
+
 export interface ContainerRule extends RuleBase {
   appliesTo: "container";
   /** Container groups checked (default: all three). */
@@ -81,21 +103,12 @@ export interface PodRule extends RuleBase {
   check(ctx: PodContext): CheckResult;
 }
 
-export type K8sRule = ContainerRule | PodRule;
+export type K8sRule = ImageRule | ContainerRule | PodRule;
 
 /** Containers that can have resources (ephemeral containers cannot). */
 export const RESOURCE_GROUPS: readonly ContainerGroup[] = ["containers", "initContainers"];
 
-/** "container app", "init container setup", "ephemeral container debug". */
-export function describeContainer(c: ContainerInfo): string {
-  const kind =
-    c.group === "initContainers"
-      ? "init container"
-      : c.group === "ephemeralContainers"
-        ? "ephemeral container"
-        : "container";
-  return `${kind} ${c.name}`;
-}
+export { describeContainer };
 
 /** Pods that declare `spec.os.name: windows`: Linux-only securityContext fields do not apply to them. */
 export function isWindowsPod(ctx: PodContext): boolean {

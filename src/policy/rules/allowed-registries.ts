@@ -1,25 +1,22 @@
 /**
  * image-registry-not-allowed — spec.rules.allowedRegistries.patterns: the image's NORMALISED
- * repository (docker.io/library/nginx for `nginx`) must match one of the patterns.
+ * repository (docker.io/library/nginx for `nginx`) must match one of the patterns. The `lint
+ * k8s` rule of the same id with the policy's patterns. Images outside the list are never looked
+ * up (inspector.ts), whatever the mode.
  */
-import { matchAny } from "../patterns.js";
+import { imageRegistryNotAllowed } from "../../lint/k8s/rules/image-registry-not-allowed.js";
+import { lintImageCheck } from "../lint-rule.js";
+import { normalisePattern } from "../patterns.js";
 import type { ImageRule } from "../rule.js";
 
 export const allowedRegistries: ImageRule = {
-  id: "image-registry-not-allowed",
+  id: imageRegistryNotAllowed.id,
   section: "allowedRegistries",
   scope: "image",
-  title: "Image comes from a registry or repository the policy does not allow",
-  docs: "Images must come from the registries and repositories listed in spec.rules.allowedRegistries.patterns. Matching uses the normalised name (nginx is docker.io/library/nginx), segment by segment.",
-  check({ policy, ref, subject, image, path }) {
-    const patterns = policy.spec.rules?.allowedRegistries?.patterns;
-    if (!patterns || matchAny(patterns, ref.name)) return [];
-    return [
-      {
-        rule: this.id,
-        message: `${subject} uses image ${image} (${ref.name}), which matches none of the allowed registries (${patterns.join(", ")})`,
-        path,
-      },
-    ];
-  },
+  title: imageRegistryNotAllowed.title,
+  docs: imageRegistryNotAllowed.docs,
+  explain: (policy) => [
+    `images must come from ${(policy.spec.rules?.allowedRegistries?.patterns ?? []).map(normalisePattern).join(", ")} (matched on the normalised name: nginx is docker.io/library/nginx)`,
+  ],
+  check: (input) => lintImageCheck(imageRegistryNotAllowed, input),
 };

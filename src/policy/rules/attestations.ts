@@ -6,7 +6,7 @@
  */
 import { matchAny } from "../patterns.js";
 import type { ImageRule } from "../rule.js";
-import { lookupProblem } from "./lookup-problem.js";
+import { keyWords, lookupProblem } from "./lookup-problem.js";
 
 export const attestations: ImageRule = {
   id: "image-attestation",
@@ -14,6 +14,12 @@ export const attestations: ImageRule = {
   scope: "image",
   title: "Required attestation missing or not verified",
   docs: "Images matching spec.rules.attestations.require[].images must carry verified attestations of the listed predicate types.",
+  facts: ["attestations"],
+  explain: (policy) =>
+    (policy.spec.rules?.attestations?.require ?? []).map(
+      (a) =>
+        `images matching ${a.images.join(", ")} must carry attestations of type ${a.predicateTypes.join(", ")} signed by ${a.key ? keyWords(a.key) : "the image's signature key(s) from spec.rules.signatures"}`,
+    ),
   check(input) {
     const entries = input.policy.spec.rules?.attestations?.require.filter((a) =>
       matchAny(a.images, input.ref.name),

@@ -4,6 +4,13 @@
  * off and failed look-ups are all reported: none of them is a silent pass.
  */
 import type { FactVerdict, ImageCheckInput } from "../rule.js";
+import type { KeySource } from "../types.js";
+
+/** A key source in words, for `policy explain`. */
+export function keyWords(k: KeySource): string {
+  if (k.file) return `the key in ${k.file}`;
+  return `the key in Secret ${k.secret?.namespace}/${k.secret?.name} (entry ${k.secret?.key ?? "cosign.pub"})`;
+}
 
 export function lookupProblem(
   input: ImageCheckInput,

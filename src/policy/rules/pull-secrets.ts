@@ -1,34 +1,21 @@
 /**
- * image-pull-secret-missing — spec.rules.pullSecrets.privateRegistries: a pod that runs an
- * image from a private registry must name imagePullSecrets (credentials on the nodes are not
- * an acceptable substitute: any pod on the node could use them).
+ * image-pull-secret-missing — spec.rules.pullSecrets.privateRegistries: a pod that runs (or
+ * mounts) an image from a private registry must name imagePullSecrets. The `lint k8s` rule of
+ * the same id with the policy's registries; an image seen without its pod (a Dockerfile FROM)
+ * is not judged.
  */
-import { matchAny } from "../patterns.js";
+import { imagePullSecretMissing } from "../../lint/k8s/rules/image-pull-secret-missing.js";
+import { lintImageCheck } from "../lint-rule.js";
 import type { ImageRule } from "../rule.js";
 
 export const pullSecrets: ImageRule = {
-  id: "image-pull-secret-missing",
+  id: imagePullSecretMissing.id,
   section: "pullSecrets",
   scope: "image",
-  title: "Image from a private registry without imagePullSecrets",
-  docs: "Pods pulling from the registries in spec.rules.pullSecrets.privateRegistries must list imagePullSecrets, so that pulling is authorised per workload, not per node.",
-  check({ policy, ref, subject, image, pod }) {
-    const patterns = policy.spec.rules?.pullSecrets?.privateRegistries;
-    if (!patterns || !pod || !matchAny(patterns, ref.name)) return [];
-    const secrets = pod.spec.imagePullSecrets;
-    if (
-      Array.isArray(secrets) &&
-      secrets.some((s) => s && typeof s === "object" && (s as { name?: unknown }).name)
-    ) {
-      return [];
-    }
-    return [
-      {
-        rule: this.id,
-        message: `${subject} pulls ${image} from private registry ${ref.domain} but the pod has no imagePullSecrets`,
-        path: pod.specPath,
-        fix: "add spec.imagePullSecrets (portcullis secret docker-registry makes one)",
-      },
-    ];
-  },
+  title: imagePullSecretMissing.title,
+  docs: imagePullSecretMissing.docs,
+  explain: (policy) => [
+    `pods pulling from ${(policy.spec.rules?.pullSecrets?.privateRegistries ?? []).join(", ")} must list imagePullSecrets`,
+  ],
+  check: (input) => (input.pod ? lintImageCheck(imagePullSecretMissing, input) : []),
 };

@@ -6,7 +6,7 @@
  */
 import { matchAny } from "../patterns.js";
 import type { ImageRule } from "../rule.js";
-import { lookupProblem } from "./lookup-problem.js";
+import { keyWords, lookupProblem } from "./lookup-problem.js";
 
 export const signatures: ImageRule = {
   id: "image-signature",
@@ -14,6 +14,12 @@ export const signatures: ImageRule = {
   scope: "image",
   title: "Image signature missing or not verified",
   docs: "Images matching spec.rules.signatures.keys[].images must be signed (cosign-compatible) by the listed key, over the digest they resolve to. Verdicts are cached by digest and key set, never by tag.",
+  facts: ["signature"],
+  explain: (policy) =>
+    (policy.spec.rules?.signatures?.keys ?? []).map(
+      (k) =>
+        `images matching ${k.images.join(", ")} must carry a cosign signature, over the digest they resolve to, that verifies with ${keyWords(k.key)}`,
+    ),
   check(input) {
     const entries = input.policy.spec.rules?.signatures?.keys.filter((k) =>
       matchAny(k.images, input.ref.name),

@@ -44,7 +44,7 @@ const expected: Record<string, string[]> = {
     "100:11 container-cpu-limit-missing [controller]",
   ],
   "cronjob-backup.yaml": [
-    "34:22 image-no-tag [wait-for-db]",
+    "34:22 image-tag-latest [wait-for-db]",
     "34:22 image-no-digest [wait-for-db]",
     "46:22 image-no-digest [pg-dump]",
     "46:22 image-pull-policy-mutable-tag [pg-dump]",

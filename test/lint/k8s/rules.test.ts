@@ -100,11 +100,15 @@ describe("image rules", () => {
     silent("image-tag-latest", (p) => (app(p).image = `nginx:latest@${DIGEST}`));
     silent("image-tag-latest", (p) => (app(p).image = "nginx:1.27.3"));
   });
-  it("image-no-tag", () => {
-    fires("image-no-tag", (p) => (app(p).image = "nginx"));
-    fires("image-no-tag", (p) => (app(p).image = "registry.example.com:5000/team/app"));
-    silent("image-no-tag", (p) => (app(p).image = `nginx@${DIGEST}`));
-    silent("image-no-tag", (p) => (app(p).image = "nginx:1"));
+  it("image-tag-latest fires on an untagged image, which means latest (as the policy's forbidLatest)", () => {
+    const [f] = fires("image-tag-latest", (p) => (app(p).image = "nginx"));
+    assert.equal(
+      f.message,
+      "container app uses image nginx without a tag or digest, which means latest; pin a version tag or digest",
+    );
+    fires("image-tag-latest", (p) => (app(p).image = "registry.example.com:5000/team/app"));
+    silent("image-tag-latest", (p) => (app(p).image = `nginx@${DIGEST}`));
+    silent("image-tag-latest", (p) => (app(p).image = "nginx:1"));
   });
   it("image-no-digest follows requireDigest", () => {
     const [f] = fires("image-no-digest", (p) => (app(p).image = "nginx:1.25"));

@@ -3,12 +3,12 @@
  * (`--allowed-registry`, `allowedRegistries`). Only runs when a list is configured.
  */
 import { matchesAny } from "../image-patterns.js";
-import { type ContainerRule, describeContainer } from "../rule.js";
+import type { ImageRule } from "../rule.js";
 
-export const imageRegistryNotAllowed: ContainerRule = {
+export const imageRegistryNotAllowed: ImageRule = {
   id: "image-registry-not-allowed",
   severity: "high",
-  appliesTo: "container",
+  appliesTo: "image",
   title: "Image registry is not in the allowed list",
   docs: "Only images from trusted registries should run. Patterns (`--allowed-registry`, repeatable, or `allowedRegistries` in .portcullis.yaml) are matched against the normalised name: `nginx` is `docker.io/library/nginx`. A pattern without `/` names hosts (`registry.example.com`, `*.corp.example`); with `/` it matches repositories, `*` within one path component, `**` across them (`ghcr.io/acme/**`).",
   check(ctx) {
@@ -17,8 +17,8 @@ export const imageRegistryNotAllowed: ContainerRule = {
     const p = ctx.parsedImage();
     if (!p?.ok || matchesAny(allowed, p.ref)) return;
     return {
-      message: `${describeContainer(ctx.container)} uses image ${p.image} (${p.ref.name}), which matches none of the allowed registries: ${allowed.map((a) => a.text).join(", ")}`,
-      path: [...ctx.container.path, "image"],
+      message: `${ctx.site.subject} uses image ${p.image} (${p.ref.name}), which matches none of the allowed registries: ${allowed.map((a) => a.text).join(", ")}`,
+      path: ctx.site.path,
       fix: "mirror the image into an allowed registry, or add its registry to allowedRegistries",
     };
   },
