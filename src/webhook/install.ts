@@ -9,6 +9,7 @@ import { rmSync } from "node:fs";
 import { stringify } from "yaml";
 import type { ImagePolicy } from "../policy/types.js";
 import { VERSION } from "../version.js";
+import { resolveTiming } from "./timing.js";
 import { generateServingCert } from "./tls.js";
 
 export interface InstallOptions {
@@ -17,7 +18,9 @@ export interface InstallOptions {
   /** The policy file's text (goes into the ConfigMap as is). */
   policyText: string;
   policy: ImagePolicy;
-  /** Per-request deadline the pods use (ms); the webhooks' timeoutSeconds is set above it. */
+  /** The webhooks' timeoutSeconds (default 10); the pods' deadline derives from it (timing.ts). */
+  timeoutSeconds?: number;
+  /** An explicit per-request deadline (ms), at least a second under timeoutSeconds. */
   deadlineMs?: number;
   replicas?: number;
 }
@@ -25,13 +28,18 @@ export interface InstallOptions {
 const NAME = "portcullis-webhook";
 const PORT = 8443;
 
-export function installManifests(opts: InstallOptions): string {
+/** The memory limit of the webhook's container (bench/webhook-work.bench.ts measures against it). */
+export const MEMORY_LIMIT = "256Mi";
+export const MEMORY_LIMIT_BYTES = 256 * 1024 * 1024;
+
+export async function installManifests(opts: InstallOptions): Promise<string> {
   const ns = opts.namespace ?? "portcullis";
   const image = opts.image ?? `ghcr.io/portcullis/portcullis:${VERSION}`;
-  const deadlineMs = opts.deadlineMs ?? 10_000;
-  const timeoutSeconds = Math.min(30, Math.ceil(deadlineMs / 1000) + 3);
+  // One setting: timeoutSeconds goes into both configurations and, with the explicit deadline
+  // if any, to `webhook serve` in the pods, which derives the same deadline from it.
+  const { timeoutSeconds } = resolveTiming(opts);
   const service = `${NAME}.${ns}.svc`;
-  const tls = generateServingCert([service, `${NAME}.${ns}.svc.cluster.local`, `${NAME}.${ns}`, NAME], {
+  const tls = await generateServingCert([service, `${NAME}.${ns}.svc.cluster.local`, `${NAME}.${ns}`, NAME], {
     cn: service,
   });
   rmSync(tls.dir, { recursive: true, force: true }); // the Secret is the only copy
@@ -171,8 +179,9 @@ export function installManifests(opts: InstallOptions): string {
                   "/etc/portcullis/tls/tls.crt",
                   "--tls-key",
                   "/etc/portcullis/tls/tls.key",
-                  "--deadline",
-                  `${deadlineMs}ms`,
+                  "--timeout-seconds",
+                  String(timeoutSeconds),
+                  ...(opts.deadlineMs !== undefined ? ["--deadline", `${opts.deadlineMs}ms`] : []),
                 ],
                 ports: [{ name: "https", containerPort: PORT, protocol: "TCP" }],
                 readinessProbe: {
@@ -185,7 +194,7 @@ export function installManifests(opts: InstallOptions): string {
                 },
                 resources: {
                   requests: { cpu: "100m", memory: "128Mi" },
-                  limits: { cpu: "1", memory: "256Mi" },
+                  limits: { cpu: "1", memory: MEMORY_LIMIT },
                 },
                 securityContext: {
                   allowPrivilegeEscalation: false,
