@@ -37,7 +37,7 @@ export async function installManifests(opts: InstallOptions): Promise<string> {
   const image = opts.image ?? `ghcr.io/portcullis/portcullis:${VERSION}`;
   // One setting: timeoutSeconds goes into both configurations and, with the explicit deadline
   // if any, to `webhook serve` in the pods, which derives the same deadline from it.
-  const { timeoutSeconds } = resolveTiming(opts);
+  const { timeoutSeconds } = resolveTiming(opts, { deadlineSetsTimeout: true });
   const service = `${NAME}.${ns}.svc`;
   const tls = await generateServingCert([service, `${NAME}.${ns}.svc.cluster.local`, `${NAME}.${ns}`, NAME], {
     cn: service,

@@ -26,14 +26,14 @@ export function deadlineFor(timeoutSeconds: number): number {
 }
 
 /**
- * timeoutSeconds and the deadline from what was given. Only a deadline (older invocations):
- * the timeout is set 2 s above it, rounded up. Throws TimingError naming the flag.
+ * timeoutSeconds and the deadline from what was given; throws TimingError naming the flag.
+ * Without timeoutSeconds it is the API server's default (10 s) for `serve`, which does not set
+ * it; `install`, which writes it, sets it 2 s above a deadline given alone (`deadlineSetsTimeout`).
  */
-export function resolveTiming(given: {
-  timeoutSeconds?: number;
-  deadlineMs?: number;
-  deadlineText?: string;
-}): Timing {
+export function resolveTiming(
+  given: { timeoutSeconds?: number; deadlineMs?: number; deadlineText?: string },
+  opts: { deadlineSetsTimeout?: boolean } = {},
+): Timing {
   const t = given.timeoutSeconds;
   if (t !== undefined && (!Number.isInteger(t) || t < 1 || t > MAX_TIMEOUT_SECONDS))
     throw new TimingError(
@@ -45,7 +45,7 @@ export function resolveTiming(given: {
     const timeoutSeconds = t ?? DEFAULT_TIMEOUT_SECONDS;
     return { timeoutSeconds, deadlineMs: deadlineFor(timeoutSeconds) };
   }
-  const timeoutSeconds = t ?? Math.ceil(d / 1000) + 2;
+  const timeoutSeconds = t ?? (opts.deadlineSetsTimeout ? Math.ceil(d / 1000) + 2 : DEFAULT_TIMEOUT_SECONDS);
   if (timeoutSeconds > MAX_TIMEOUT_SECONDS || d > timeoutSeconds * 1000 - 1000) {
     const limit = (Math.min(timeoutSeconds, MAX_TIMEOUT_SECONDS) - 1) * 1000;
     throw new TimingError(

@@ -103,7 +103,7 @@ function ipv6(h: string): Buffer {
   const ts = h.includes("::") ? groups(tail) : [];
   const all = [...hs, ...Array(8 - hs.length - ts.length).fill("0"), ...ts];
   const out = Buffer.alloc(16);
-  all.forEach((g, i) => out.writeUInt16BE(Number.parseInt(g, 16), i * 2));
+  for (const [i, g] of all.entries()) out.writeUInt16BE(Number.parseInt(g, 16), i * 2);
   return out;
 }
 

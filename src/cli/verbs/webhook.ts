@@ -26,7 +26,10 @@ export function parseDuration(s: string): number {
  * --timeout-seconds and --deadline → the timing both `serve` and `install` use (timing.ts):
  * the deadline defaults to timeoutSeconds − 2 s and must leave a second of it.
  */
-export function parseTiming(flags: { timeoutSeconds?: string; deadline?: string }): Timing {
+export function parseTiming(
+  flags: { timeoutSeconds?: string; deadline?: string },
+  opts: { deadlineSetsTimeout?: boolean } = {},
+): Timing {
   let timeoutSeconds: number | undefined;
   if (flags.timeoutSeconds !== undefined) {
     timeoutSeconds = Number(flags.timeoutSeconds);
@@ -42,7 +45,7 @@ export function parseTiming(flags: { timeoutSeconds?: string; deadline?: string 
       throw new UsageError(`--deadline must be greater than zero (got "${flags.deadline}")`);
   }
   try {
-    return resolveTiming({ timeoutSeconds, deadlineMs, deadlineText: flags.deadline });
+    return resolveTiming({ timeoutSeconds, deadlineMs, deadlineText: flags.deadline }, opts);
   } catch (err) {
     if (err instanceof TimingError) throw new UsageError(err.message);
     throw err;
@@ -310,7 +313,7 @@ Examples:
         if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns) || ns.length > 63) {
           throw new UsageError(`--namespace: "${ns}" is not a valid namespace name`);
         }
-        const timing = parseTiming(flags);
+        const timing = parseTiming(flags, { deadlineSetsTimeout: true });
         if (!flags.image?.includes("@sha256:")) {
           process.stderr.write(
             "warning: the webhook image is not pinned by digest; pass --image name:tag@sha256:… (portcullis resolve finds it)\n",
