@@ -9,6 +9,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import {
+  type AdmissionRequest,
   BadReviewError,
   imageReview,
   mutateReview,
@@ -55,6 +56,52 @@ function internalError(uid: string, err: Error): ReviewOutcome {
   };
 }
 
+/** Log a decision worth keeping (within the budget, bounded fields). */
+function logReviewDecision(
+  ctx: RouteContext,
+  endpoint: string,
+  r: AdmissionRequest,
+  outcome: ReviewOutcome,
+): void {
+  const { log } = ctx;
+  const resp = outcome.response;
+  // Decisions worth keeping (denials, findings, unknown kinds) at info; the rest at debug.
+  const level =
+    outcome.decision === "denied" ||
+    (outcome.decision === "skipped" && outcome.note?.startsWith("unknown kind")) ||
+    resp.warnings?.length ||
+    resp.auditAnnotations
+      ? "info"
+      : "debug";
+  if (!log.isLevelEnabled(level) || !ctx.decisionLogs.take()) return;
+  const fields = {
+    endpoint,
+    uid: r.uid,
+    kind: r.kind.kind,
+    namespace: r.namespace,
+    name: r.name ?? (r.object?.metadata as { name?: string } | undefined)?.name,
+    operation: r.operation,
+    dryRun: r.dryRun === true,
+    user: r.userInfo?.username,
+    decision: outcome.decision,
+    note: clip(outcome.note),
+  };
+  if (outcome.decision === "denied") log.info({ ...fields, message: clip(resp.status?.message) }, "denied");
+  else if (level === "debug") log.debug(fields, outcome.decision);
+  else if (outcome.decision === "skipped") log.info(fields, outcome.note);
+  else
+    log.info(
+      {
+        ...fields,
+        warnings: resp.warnings?.map(clip),
+        audit: resp.auditAnnotations && {
+          "portcullis.dev/audit": clip(resp.auditAnnotations["portcullis.dev/audit"]),
+        },
+      },
+      "allowed with findings",
+    );
+}
+
 /** The request handler for the admission routes; it answers false for any other request. */
 export function admissionRoutes(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { metrics, log } = ctx;
@@ -72,44 +119,8 @@ export function admissionRoutes(ctx: RouteContext): (req: IncomingMessage, res: 
     sendJson(res, status, { error: reason }, status === 413);
   };
 
-  const logDecision = (endpoint: string, r: Parameters<Handler>[1], outcome: ReviewOutcome) => {
-    const resp = outcome.response;
-    // Decisions worth keeping (denials, findings, unknown kinds) at info; the rest at debug.
-    const level =
-      outcome.decision === "denied" ||
-      (outcome.decision === "skipped" && outcome.note?.startsWith("unknown kind")) ||
-      resp.warnings?.length ||
-      resp.auditAnnotations
-        ? "info"
-        : "debug";
-    if (!log.isLevelEnabled(level) || !ctx.decisionLogs.take()) return;
-    const fields = {
-      endpoint,
-      uid: r.uid,
-      kind: r.kind.kind,
-      namespace: r.namespace,
-      name: r.name ?? (r.object?.metadata as { name?: string } | undefined)?.name,
-      operation: r.operation,
-      dryRun: r.dryRun === true,
-      user: r.userInfo?.username,
-      decision: outcome.decision,
-      note: clip(outcome.note),
-    };
-    if (outcome.decision === "denied") log.info({ ...fields, message: clip(resp.status?.message) }, "denied");
-    else if (level === "debug") log.debug(fields, outcome.decision);
-    else if (outcome.decision === "skipped") log.info(fields, outcome.note);
-    else
-      log.info(
-        {
-          ...fields,
-          warnings: resp.warnings?.map(clip),
-          audit: resp.auditAnnotations && {
-            "portcullis.dev/audit": clip(resp.auditAnnotations["portcullis.dev/audit"]),
-          },
-        },
-        "allowed with findings",
-      );
-  };
+  const logDecision = (endpoint: string, r: AdmissionRequest, outcome: ReviewOutcome) =>
+    logReviewDecision(ctx, endpoint, r, outcome);
 
   const admission =
     (handler: Handler): Route =>
