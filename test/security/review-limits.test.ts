@@ -72,7 +72,10 @@ const images = (count: number, registry = "ghcr.io/acme") =>
   Array.from({ length: count }, (_, i) => ({ name: `c${i}`, image: `${registry}/app${i}:1.0` }));
 const signal = new AbortController().signal;
 
-const LOOKUPS = BASE.replace("    allowedRegistries", "    vulnerabilities: { maxSeverity: high }\n    allowedRegistries");
+const LOOKUPS = BASE.replace(
+  "    allowedRegistries",
+  "    vulnerabilities: { maxSeverity: high }\n    allowedRegistries",
+);
 const SIGNED = `${BASE}  mutation: { pinDigests: true, imagePullPolicy: IfNotPresent }\n`;
 
 describe("review limits: bounded work per review", () => {
