@@ -68,6 +68,14 @@ export function writeKeyFile(file: string, text: string, mode = 0o600): void {
     if (fd !== undefined) closeSync(fd);
     rmSync(temp, { force: true });
     const e = err as NodeJS.ErrnoException;
-    throw new KeyFileError(`cannot write ${file}: ${e.code === "EACCES" ? "permission denied" : e.message}`);
+    const why: Record<string, string> = {
+      ENOENT: "no such file or directory",
+      EACCES: "permission denied",
+      EPERM: "permission denied",
+      ENOTDIR: "not a directory",
+      EROFS: "read-only file system",
+      ENOSPC: "no space left on device",
+    };
+    throw new KeyFileError(`cannot write key file ${file}: ${(e.code && why[e.code]) ?? e.message}`);
   }
 }

@@ -151,6 +151,10 @@ function boundedWarnings(lines: string[]): string[] {
 /** One violation line in a denial: long image names do not make an unbounded message. */
 const LINE = 400;
 const clipLine = (s: string) => (s.length > LINE ? `${s.slice(0, LINE - 3)}...` : s);
+/** Few and not huge: as they are (the same words as `check`); else "N what, first 5: …", clipped. */
+const fits = (lines: string[]) => lines.length <= 5 && lines.reduce((n, l) => n + l.length, 0) <= 10 * LINE;
+const boundedList = (lines: string[], what: string) =>
+  fits(lines) ? lines.join("; ") : summarise(lines.map(clipLine), what);
 
 /**
  * The denial message: every violation when there are few, else "N violations, first 5: …"
@@ -158,7 +162,8 @@ const clipLine = (s: string) => (s.length > LINE ? `${s.slice(0, LINE - 3)}...` 
  */
 function boundedDenial(e: PolicyEvaluation): string {
   const lines = describeDecisions(e, ["enforce"]);
-  if (lines.length <= 5 && lines.every((l) => l.length <= LINE)) return denialMessage(e);
+  // Few and not huge: the engine's own message, word for word as `check` prints it.
+  if (fits(lines)) return denialMessage(e);
   const who =
     `${e.object.kind} ${e.object.namespace ? `${e.object.namespace}/` : ""}${e.object.name ?? ""}`.trim();
   return `portcullis denied ${who}: ${summarise(lines.map(clipLine), "violations")}`;
@@ -288,8 +293,7 @@ export async function validateReview(
   for (const n of e.notes) warnings.push(warning(`portcullis: ${n}`));
   const response: AdmissionResponse = { uid: req.uid, allowed: e.allowed };
   if (warnings.length) response.warnings = boundedWarnings(warnings);
-  if (audit.length)
-    response.auditAnnotations = { "portcullis.dev/audit": summarise(audit.map(clipLine), "findings") };
+  if (audit.length) response.auditAnnotations = { "portcullis.dev/audit": boundedList(audit, "findings") };
   if (!e.allowed) response.status = { code: 403, reason: "Forbidden", message: boundedDenial(e) };
   return {
     response,
@@ -403,12 +407,11 @@ export async function imageReview(
     problems.push(...describeDecisions(e, ["enforce"]));
     audit.push(...describeDecisions(e, ["warn", "audit"]));
   });
-  const bounded = (lines: string[], what: string) => summarise(lines.map(clipLine), what);
   return problems.length
     ? out(
         false,
-        `portcullis denied: ${bounded(problems, "problems")}`,
-        audit.length ? [bounded(audit, "findings")] : [],
+        `portcullis denied: ${boundedList(problems, "problems")}`,
+        audit.length ? [boundedList(audit, "findings")] : [],
       )
-    : out(true, undefined, audit.length ? [bounded(audit, "findings")] : []);
+    : out(true, undefined, audit.length ? [boundedList(audit, "findings")] : []);
 }
