@@ -146,11 +146,13 @@ export function admissionRoutes(ctx: RouteContext): (req: IncomingMessage, res: 
       countRequest(endpoint, "200");
       logDecision(endpoint, r, outcome);
       end();
-      sendJson(res, 200, {
-        apiVersion: parsed.apiVersion,
-        kind: "AdmissionReview",
-        response: outcome.response,
-      });
+      // While shutting down, close the connection after the answer so the server can stop.
+      sendJson(
+        res,
+        200,
+        { apiVersion: parsed.apiVersion, kind: "AdmissionReview", response: outcome.response },
+        ctx.closing(),
+      );
     };
 
   const imageReviewRoute: Route = async (endpoint, body, res, end) => {
@@ -169,7 +171,7 @@ export function admissionRoutes(ctx: RouteContext): (req: IncomingMessage, res: 
     if (!out.status?.allowed && ctx.decisionLogs.take())
       log.info({ endpoint, reason: clip(out.status?.reason) }, "denied");
     end();
-    sendJson(res, 200, out);
+    sendJson(res, 200, out, ctx.closing());
   };
 
   const routes = new Map<string, Route>([
