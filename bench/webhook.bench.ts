@@ -369,7 +369,7 @@ const load = () =>
 
 export default async function (): Promise<void> {
   const tree = codeTree();
-  const tls = generateServingCert(["127.0.0.1", "localhost"]);
+  const tls = await generateServingCert(["127.0.0.1", "localhost"]);
   const env = { BENCH_CERT: tls.certFile, BENCH_KEY: tls.keyFile, PORTCULLIS_WEBHOOK_BENCH_TREE: tree.kind };
   const body = payload();
   const children: Child[] = [];

@@ -83,9 +83,6 @@ export function outsideAllowedRegistries(policy: ImagePolicy, ref: Reference): b
   return allowed !== undefined && !matchAny(allowed.patterns, ref.name);
 }
 
-/** @deprecated the allow-list now holds in every mode: outsideAllowedRegistries. Kept for callers. */
-export const outsideEnforcedRegistries = outsideAllowedRegistries;
-
 export class ImageInspector {
   readonly digests: TtlCache<string>;
   readonly signatures: TtlCache<FactVerdict>;

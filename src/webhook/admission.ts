@@ -16,6 +16,14 @@ import {
 } from "../policy/engine.js";
 import type { ImageInspector } from "../policy/inspector.js";
 import type { ImagePolicy } from "../policy/types.js";
+import {
+  distinctImages,
+  gatherBounded,
+  imageCountProblem,
+  type ReviewLimits,
+  reviewLimits,
+  summarise,
+} from "./lookups.js";
 import { computePatch } from "./mutate.js";
 
 export class BadReviewError extends Error {
@@ -89,7 +97,17 @@ export interface PolicyRuntime {
   inspector: ImageInspector;
   /** Labels of namespaces (learnt from Namespace reviews and the configured map). */
   namespaceLabels: Map<string, Record<string, string>>;
+  /** The image cap and the shared look-up bound (default: lookups.ts defaults). */
+  limits?: ReviewLimits;
   now?: () => Date;
+}
+
+const defaultLimits = new WeakMap<PolicyRuntime, ReviewLimits>();
+function limitsOf(rt: PolicyRuntime): ReviewLimits {
+  if (rt.limits) return rt.limits;
+  let l = defaultLimits.get(rt);
+  if (!l) defaultLimits.set(rt, (l = reviewLimits()));
+  return l;
 }
 
 export interface ReviewOutcome {
@@ -121,6 +139,37 @@ function warning(text: string): string {
   return text.length > 250 ? `${text.slice(0, 247)}...` : text;
 }
 
+/** At most this many warnings per answer (the last one says how many were left out). */
+const MAX_WARNINGS = 10;
+function boundedWarnings(lines: string[]): string[] {
+  if (lines.length <= MAX_WARNINGS) return lines.map(warning);
+  return [
+    ...lines.slice(0, MAX_WARNINGS - 1).map(warning),
+    `portcullis: ${lines.length - MAX_WARNINGS + 1} more warnings left out`,
+  ];
+}
+
+/** One violation line in a denial: long image names do not make an unbounded message. */
+const LINE = 400;
+const clipLine = (s: string) => (s.length > LINE ? `${s.slice(0, LINE - 3)}...` : s);
+/** Few and not huge: as they are (the same words as `check`); else "N what, first 5: …", clipped. */
+const fits = (lines: string[]) => lines.length <= 5 && lines.reduce((n, l) => n + l.length, 0) <= 10 * LINE;
+const boundedList = (lines: string[], what: string) =>
+  fits(lines) ? lines.join("; ") : summarise(lines.map(clipLine), what);
+
+/**
+ * The denial message: every violation when there are few, else "N violations, first 5: …"
+ * (the API server passes the message to the client and audit log: it must stay bounded).
+ */
+function boundedDenial(e: PolicyEvaluation): string {
+  const lines = describeDecisions(e, ["enforce"]);
+  // Few and not huge: the engine's own message, word for word as `check` prints it.
+  if (fits(lines)) return denialMessage(e);
+  const who =
+    `${e.object.kind} ${e.object.namespace ? `${e.object.namespace}/` : ""}${e.object.name ?? ""}`.trim();
+  return `portcullis denied ${who}: ${summarise(lines.map(clipLine), "violations")}`;
+}
+
 function needsLookups(policy: ImagePolicy): boolean {
   const r = policy.spec.rules ?? {};
   return Boolean(r.signatures || r.attestations || r.vulnerabilities);
@@ -135,10 +184,20 @@ function objectFor(req: AdmissionRequest): Record<string, unknown> {
   const obj = { ...(req.object as Record<string, unknown>) };
   obj.kind = req.kind.kind;
   const md = isRecord(obj.metadata) ? { ...obj.metadata } : {};
-  if (req.namespace) md.namespace = req.namespace;
+  // Always the request's namespace, also when it is empty: never the object's own claim.
+  md.namespace = reviewNamespace(req);
   if (!md.name && req.name) md.name = req.name;
   obj.metadata = md;
   return obj;
+}
+
+/**
+ * The namespace a review is judged in: the request's, as the API server sent it. Empty or
+ * missing stays empty (no name exemption, no learnt labels match it: judged strictly); it never
+ * falls back to the object's `metadata.namespace` or to "default".
+ */
+function reviewNamespace(req: AdmissionRequest): string {
+  return typeof req.namespace === "string" ? req.namespace : "";
 }
 
 function skipped(uid: string, note: string): ReviewOutcome {
@@ -161,33 +220,53 @@ function findingLines(e: PolicyEvaluation): { warnings: string[]; audit: string[
   return { warnings, audit };
 }
 
+/**
+ * A Namespace review: learn or forget its labels. Labels can only soften the policy
+ * (un-select, cap the mode), so only what the API server has stored is believed: the
+ * `oldObject` of an UPDATE (the namespace as it exists). The new object of a CREATE or UPDATE
+ * is a request that may still fail (a CREATE of an existing name fails with AlreadyExists after
+ * admission, a later webhook may refuse an UPDATE) and is never learnt; its labels take effect
+ * with the next UPDATE, or through --namespace-labels. A DELETE forgets the labels (unknown is
+ * judged strictly). Dry runs teach nothing.
+ */
+function namespaceReview(rt: PolicyRuntime, req: AdmissionRequest): ReviewOutcome {
+  const nameOf = (o: unknown) =>
+    isRecord(o) && isRecord(o.metadata) && typeof o.metadata.name === "string" ? o.metadata.name : undefined;
+  const name = req.name || nameOf(req.oldObject) || nameOf(req.object);
+  if (!name || req.dryRun) return skipped(req.uid, "namespace review (dry run or unnamed)");
+  if (req.operation === "DELETE") {
+    rt.namespaceLabels.delete(name);
+    return skipped(req.uid, "namespace labels forgotten");
+  }
+  const old = req.oldObject;
+  if (req.operation === "UPDATE" && isRecord(old) && nameOf(old) === name) {
+    const labels = isRecord(old.metadata) && isRecord(old.metadata.labels) ? old.metadata.labels : {};
+    const stored: Record<string, string> = {};
+    for (const [k, v] of Object.entries(labels)) if (typeof v === "string") stored[k] = v;
+    rt.namespaceLabels.set(name, stored);
+    return skipped(req.uid, "namespace labels noted (as stored by the API server)");
+  }
+  return skipped(req.uid, "namespace labels not learnt from an unconfirmed request");
+}
+
+/** A denial for a review naming more distinct images than the cap (undefined when under it). */
+function overImageCap(rt: PolicyRuntime, uid: string, images: string[]): ReviewOutcome | undefined {
+  const problem = imageCountProblem(distinctImages(images).length, limitsOf(rt));
+  if (!problem) return undefined;
+  return {
+    response: { uid, allowed: false, status: { code: 403, reason: "Forbidden", message: problem } },
+    decision: "denied",
+    note: "too many images",
+  };
+}
+
 /** /validate: allowed or denied with every violation; warnings for warn mode. */
 export async function validateReview(
   rt: PolicyRuntime,
   req: AdmissionRequest,
   signal: AbortSignal,
 ): Promise<ReviewOutcome> {
-  if (req.kind.kind === "Namespace") {
-    // Labels learnt here can only soften the policy (un-select, cap the mode), and a reviewed
-    // write may still fail after admission. A CREATE of a name already known fails for sure
-    // (AlreadyExists): it must not replace the real labels. A DELETE forgets them (unknown is
-    // judged strictly), so a namespace created again later is learnt afresh.
-    const md = (isRecord(req.object) ? (req.object.metadata ?? {}) : {}) as {
-      name?: string;
-      labels?: Record<string, string>;
-    };
-    const name = md.name ?? req.name;
-    if (!name || req.dryRun) return skipped(req.uid, "namespace review (dry run or unnamed)");
-    if (req.operation === "DELETE") {
-      rt.namespaceLabels.delete(name);
-      return skipped(req.uid, "namespace labels forgotten");
-    }
-    if (req.operation === "CREATE" && rt.namespaceLabels.has(name))
-      return skipped(req.uid, `namespace ${name} exists already: its labels are kept`);
-    if (isRecord(req.object) && (req.operation === "CREATE" || req.operation === "UPDATE"))
-      rt.namespaceLabels.set(name, { ...(md.labels ?? {}) });
-    return skipped(req.uid, "namespace labels noted");
-  }
+  if (req.kind.kind === "Namespace") return namespaceReview(rt, req);
   if (req.operation !== "CREATE" && req.operation !== "UPDATE")
     return skipped(req.uid, `operation ${req.operation} not checked`);
   // Known kinds, and any kind whose object carries a pod template (the workload model's rule).
@@ -196,14 +275,15 @@ export async function validateReview(
   if (req.subResource && req.subResource !== "ephemeralcontainers")
     return skipped(req.uid, `subresource ${req.subResource} not checked`);
   const obj = objectFor(req);
-  const namespace = req.namespace ?? "default";
+  const namespace = reviewNamespace(req);
   const policy = rt.policy;
   const { labels, selectorApplied } = namespaceFacts(rt, namespace);
-  let facts: Awaited<ReturnType<ImageInspector["gather"]>> | undefined;
-  if (needsLookups(policy) && namespaceGoverned(policy, namespace, labels, { selectorApplied }).governed) {
-    const images = workloadImages(obj);
-    if (images.length) facts = await rt.inspector.gather(policy, images, signal);
-  }
+  const images = workloadImages(obj);
+  const capped = overImageCap(rt, req.uid, images);
+  if (capped) return capped;
+  let facts: Awaited<ReturnType<typeof gatherBounded>> | undefined;
+  if (needsLookups(policy) && namespaceGoverned(policy, namespace, labels, { selectorApplied }).governed)
+    facts = await gatherBounded(rt.inspector, policy, images, limitsOf(rt), signal);
   const e = evaluatePolicy(policy, obj, {
     namespace,
     namespaceLabels: labels,
@@ -216,9 +296,9 @@ export async function validateReview(
   const { warnings, audit } = findingLines(e);
   for (const n of e.notes) warnings.push(warning(`portcullis: ${n}`));
   const response: AdmissionResponse = { uid: req.uid, allowed: e.allowed };
-  if (warnings.length) response.warnings = warnings;
-  if (audit.length) response.auditAnnotations = { "portcullis.dev/audit": audit.join("; ") };
-  if (!e.allowed) response.status = { code: 403, reason: "Forbidden", message: denialMessage(e) };
+  if (warnings.length) response.warnings = boundedWarnings(warnings);
+  if (audit.length) response.auditAnnotations = { "portcullis.dev/audit": boundedList(audit, "findings") };
+  if (!e.allowed) response.status = { code: 403, reason: "Forbidden", message: boundedDenial(e) };
   return {
     response,
     decision: e.applies ? (e.allowed ? "allowed" : "denied") : "skipped",
@@ -237,7 +317,7 @@ export async function mutateReview(
   if (req.operation !== "CREATE" && req.operation !== "UPDATE") {
     return { response: { ...base, allowed: true }, decision: "skipped", note: `operation ${req.operation}` };
   }
-  if (!isWorkloadKind(req.kind.kind) || req.subResource) {
+  if ((!isWorkloadKind(req.kind.kind) && workloadImages(req.object).length === 0) || req.subResource) {
     return {
       response: { ...base, allowed: true },
       decision: "skipped",
@@ -245,18 +325,25 @@ export async function mutateReview(
     };
   }
   const obj = objectFor(req);
-  const namespace = req.namespace ?? "default";
+  const namespace = reviewNamespace(req);
   const policy = rt.policy;
   const { labels, selectorApplied } = namespaceFacts(rt, namespace);
   const gov = namespaceGoverned(policy, namespace, labels, { selectorApplied });
   if (!gov.governed) return { response: { ...base, allowed: true }, decision: "skipped", note: gov.reason };
-  const { ops, warnings } = await computePatch(policy, obj, rt.inspector, signal);
+  const images = workloadImages(obj);
+  const count = distinctImages(images).length;
+  if (imageCountProblem(count, limitsOf(rt))) {
+    // Mutation never denies; validation denies the object with the same cap.
+    const why = `portcullis did not pin any image: the object names ${count} distinct images, more than the ${limitsOf(rt).maxImages} a review may look up`;
+    return { response: { ...base, allowed: true, warnings: [why] }, decision: "skipped", note: why };
+  }
+  const { ops, warnings } = await computePatch(policy, obj, rt.inspector, signal, limitsOf(rt));
   const response: AdmissionResponse = { ...base, allowed: true };
   if (ops.length) {
     response.patchType = "JSONPatch";
     response.patch = Buffer.from(JSON.stringify(ops)).toString("base64");
   }
-  if (warnings.length) response.warnings = warnings.map(warning);
+  if (warnings.length) response.warnings = boundedWarnings(warnings);
   return { response, decision: "allowed", note: `${ops.length} patch operation(s)` };
 }
 
@@ -278,6 +365,13 @@ export function parseImageReview(body: unknown): ImageReview {
   }
   if (!isRecord(body.spec) || !Array.isArray(body.spec.containers))
     throw new BadReviewError("spec.containers is missing");
+  body.spec.containers.forEach((c, i) => {
+    if (!isRecord(c)) throw new BadReviewError(`spec.containers[${i}] is not an object`);
+    if (c.image !== undefined && typeof c.image !== "string")
+      throw new BadReviewError(`spec.containers[${i}].image is not a string`);
+  });
+  if (body.spec.namespace !== undefined && typeof body.spec.namespace !== "string")
+    throw new BadReviewError("spec.namespace is not a string");
   return body as unknown as ImageReview;
 }
 
@@ -301,7 +395,11 @@ export async function imageReview(
   const policy = rt.policy;
   const { labels, selectorApplied } = namespaceFacts(rt, namespace);
   if (!namespaceGoverned(policy, namespace, labels, { selectorApplied }).governed) return out(true);
-  const facts = needsLookups(policy) ? await rt.inspector.gather(policy, images, signal) : undefined;
+  const tooMany = imageCountProblem(distinctImages(images).length, limitsOf(rt));
+  if (tooMany) return out(false, tooMany);
+  const facts = needsLookups(policy)
+    ? await gatherBounded(rt.inspector, policy, images, limitsOf(rt), signal)
+    : undefined;
   const problems: string[] = [];
   const audit: string[] = [];
   images.forEach((image, i) => {
@@ -314,6 +412,10 @@ export async function imageReview(
     audit.push(...describeDecisions(e, ["warn", "audit"]));
   });
   return problems.length
-    ? out(false, `portcullis denied: ${problems.join("; ")}`, audit)
-    : out(true, undefined, audit);
+    ? out(
+        false,
+        `portcullis denied: ${boundedList(problems, "problems")}`,
+        audit.length ? [boundedList(audit, "findings")] : [],
+      )
+    : out(true, undefined, audit.length ? [boundedList(audit, "findings")] : []);
 }

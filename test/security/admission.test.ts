@@ -233,9 +233,9 @@ describe("admission: namespace selection when the webhook does not know the labe
   });
 });
 
-describe("admission: webhook install registers what can start containers", () => {
+describe("admission: webhook install registers what can start containers", async () => {
   const docs = parseAllDocuments(
-    installManifests({ policyText: POLICY, policy: parsePolicy(POLICY).policy }),
+    await installManifests({ policyText: POLICY, policy: parsePolicy(POLICY).policy }),
   ).map((d) => d.toJS() as Record<string, unknown>);
   const validating = docs.find((d) => d.kind === "ValidatingWebhookConfiguration") as {
     webhooks: {
@@ -293,7 +293,7 @@ describe("admission: mutation", () => {
 
   it("JSON pointers escape '~' and '/' (RFC 6901)", async () => {
     const rt = runtime(`${POLICY}  mutation: { imagePullPolicy: Always }\n`);
-    const out = await mutateReview(rt, request(pod(GOOD)), signal);
+    const out = await mutateReview(rt, request(pod(`${GOOD}@sha256:${"a".repeat(64)}`)), signal);
     const ops = JSON.parse(Buffer.from(out.response.patch ?? "", "base64").toString()) as {
       path: string;
     }[];
@@ -358,7 +358,7 @@ describe("admission: namespace labels learnt from Namespace reviews", () => {
     assert.equal((await validateReview(rt, request(pod(EVIL)), signal)).response.allowed, false);
   });
 
-  it("a dry-run UPDATE is not learnt; a real UPDATE is", async () => {
+  it("a dry-run UPDATE is not learnt; a real UPDATE's labels count once stored (the next oldObject)", async () => {
     const rt = runtime(MODE_POLICY, { prod: {} });
     const upd = { operation: "UPDATE", namespace: "", oldObject: ns({}) };
     await validateReview(
@@ -367,11 +367,23 @@ describe("admission: namespace labels learnt from Namespace reviews", () => {
       signal,
     );
     assert.equal((await validateReview(rt, request(pod(EVIL)), signal)).response.allowed, false);
+    // The requested labels are not believed: a later webhook may still refuse the UPDATE.
     await validateReview(rt, request(ns({ "portcullis.dev/mode": "audit" }), upd), signal);
+    assert.equal((await validateReview(rt, request(pod(EVIL)), signal)).response.allowed, false);
+    // The next UPDATE's oldObject is what the API server stored: now they count.
+    const stored = { operation: "UPDATE", namespace: "", oldObject: ns({ "portcullis.dev/mode": "audit" }) };
+    await validateReview(rt, request(ns({ "portcullis.dev/mode": "audit", x: "1" }), stored), signal);
     assert.equal((await validateReview(rt, request(pod(EVIL)), signal)).response.allowed, true);
   });
 
-  it("a DELETE forgets the labels, so a namespace created again is learnt afresh", async () => {
+  it("after a restart, a CREATE of an existing namespace with the audit label cannot soften it", async () => {
+    const rt = runtime(MODE_POLICY); // nothing known: the webhook just started
+    await validateReview(rt, request(ns({ "portcullis.dev/mode": "audit" }), { namespace: "" }), signal);
+    assert.equal(rt.namespaceLabels.has("prod"), false);
+    assert.equal((await validateReview(rt, request(pod(EVIL)), signal)).response.allowed, false);
+  });
+
+  it("a DELETE forgets the labels; a namespace created again is judged strictly until stored labels are seen", async () => {
     const rt = runtime(MODE_POLICY, { prod: { "portcullis.dev/mode": "audit" } });
     await validateReview(
       rt,
@@ -387,6 +399,12 @@ describe("admission: namespace labels learnt from Namespace reviews", () => {
     assert.equal(rt.namespaceLabels.has("prod"), false);
     assert.equal((await validateReview(rt, request(pod(EVIL)), signal)).response.allowed, false);
     await validateReview(rt, request(ns({ team: "a" }), { namespace: "" }), signal);
+    assert.equal(rt.namespaceLabels.has("prod"), false);
+    await validateReview(
+      rt,
+      request(ns({ team: "b" }), { namespace: "", operation: "UPDATE", oldObject: ns({ team: "a" }) }),
+      signal,
+    );
     assert.deepEqual(rt.namespaceLabels.get("prod"), { team: "a" });
   });
 });

@@ -25,9 +25,10 @@ describe("webhook /validate: shared policy cases", () => {
   let logs: LogCapture;
   before(async () => {
     ({ server, logs } = await startTestWebhook({ policyFile: POLICY_FILE }));
-    // Namespaces reach the webhook as AdmissionReviews of Namespace objects: it keeps their labels.
+    // Namespaces reach the webhook as AdmissionReviews of Namespace objects: it keeps the labels
+    // the API server has stored (an UPDATE's oldObject).
     for (const ns of readObjects(NAMESPACES_FILE)) {
-      const r = await send(server, "/validate", admissionReview(ns, { namespace: "" }));
+      const r = await send(server, "/validate", admissionReview(ns, { namespace: "", operation: "UPDATE" }));
       assert.equal(r.status, 200);
       assert.equal(responseOf(r).allowed, true);
     }

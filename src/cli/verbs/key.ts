@@ -5,8 +5,8 @@
  * public key of a private key.
  */
 import { createPublicKey } from "node:crypto";
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
+import { checkKeyPath, KeyFileError, keyFileExists, writeKeyFile } from "../../sign/key-files.js";
 import {
   encryptPrivateKey,
   generateSigningKey,
@@ -16,14 +16,19 @@ import {
 } from "../../sign/key-format.js";
 import { readNewPassword, readPassword } from "../../sign/password.js";
 import { toCliError, UsageError } from "../errors.js";
-import { writeOutputFile } from "../files.js";
 import { loadPrivateKey, readTextFile } from "../signing-options.js";
 
 function writeKeyPair(prefix: string, privatePem: string, publicPem: string, force?: boolean): void {
   for (const f of [`${prefix}.key`, `${prefix}.pub`])
-    if (existsSync(f) && !force) throw new UsageError(`${f} exists; remove it or pass --force`);
-  writeOutputFile(`${prefix}.key`, privatePem, "key file", 0o600);
-  writeOutputFile(`${prefix}.pub`, publicPem, "key file", 0o600);
+    if (keyFileExists(f) && !force) throw new UsageError(`${f} exists; remove it or pass --force`);
+  try {
+    for (const f of [`${prefix}.key`, `${prefix}.pub`]) checkKeyPath(f);
+    writeKeyFile(`${prefix}.key`, privatePem, 0o600);
+    writeKeyFile(`${prefix}.pub`, publicPem, 0o600);
+  } catch (err) {
+    if (err instanceof KeyFileError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 export function register(program: Command): void {

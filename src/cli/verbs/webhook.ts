@@ -8,23 +8,49 @@ import { parse as parseYaml } from "yaml";
 import { PolicyError } from "../../policy/load.js";
 import { installManifests } from "../../webhook/install.js";
 import { startWebhook } from "../../webhook/server.js";
+import { resolveTiming, type Timing, TimingError } from "../../webhook/timing.js";
+import { TlsFileError } from "../../webhook/tls-files.js";
 import { OperationalError, UsageError } from "../errors.js";
 import { describeFsError, requireDirectory } from "../files.js";
 import { parseDuration } from "../option-values.js";
 import { requirePolicy } from "../policy-file.js";
 
 /**
- * --deadline: more than zero, and under the API server's 30 s maximum timeoutSeconds with the
- * 3 s of slack `webhook install` leaves (a longer deadline would be cut off by the API server).
+ * --timeout-seconds and --deadline → the timing both `serve` and `install` use (timing.ts):
+ * the deadline defaults to timeoutSeconds − 2 s and must leave a second of it.
  */
-export function parseDeadline(s: string): number {
-  const ms = parseDuration(s, "--deadline", { allowZero: true });
-  if (ms <= 0) throw new UsageError(`--deadline must be greater than zero (got "${s}")`);
-  if (ms > 27_000)
-    throw new UsageError(
-      `--deadline ${s} is too long: the API server waits at most 30 s (timeoutSeconds) and the webhook needs 3 s of it; use 27s or less`,
-    );
-  return ms;
+export function parseTiming(
+  flags: { timeoutSeconds?: string; deadline?: string },
+  opts: { deadlineSetsTimeout?: boolean } = {},
+): Timing {
+  let timeoutSeconds: number | undefined;
+  if (flags.timeoutSeconds !== undefined) {
+    timeoutSeconds = Number(flags.timeoutSeconds);
+    if (!/^\d+$/.test(flags.timeoutSeconds.trim()))
+      throw new UsageError(
+        `--timeout-seconds: expected a whole number of seconds (1-30), got "${flags.timeoutSeconds}"`,
+      );
+  }
+  let deadlineMs: number | undefined;
+  if (flags.deadline !== undefined) {
+    deadlineMs = parseDuration(flags.deadline, "--deadline", { allowZero: true });
+    if (deadlineMs <= 0)
+      throw new UsageError(`--deadline must be greater than zero (got "${flags.deadline}")`);
+  }
+  try {
+    return resolveTiming({ timeoutSeconds, deadlineMs, deadlineText: flags.deadline }, opts);
+  } catch (err) {
+    if (err instanceof TimingError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** A whole number flag of at least 1. */
+function positiveInt(flag: string, s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  if (!/^\d+$/.test(s.trim()) || Number(s) < 1)
+    throw new UsageError(`${flag}: expected a whole number of at least 1, got "${s}"`);
+  return Number(s);
 }
 
 /** A file given by a flag must be a readable file; say which flag and why otherwise. */
@@ -84,7 +110,11 @@ interface ServeFlags {
   tlsCert?: string;
   tlsKey?: string;
   tlsDir?: string;
-  deadline: string;
+  deadline?: string;
+  timeoutSeconds?: string;
+  maxImages?: string;
+  maxLookups?: string;
+  maxConnectionsPerSource?: string;
   namespaceLabels?: string;
   caFile?: string;
   logLevel: string;
@@ -116,7 +146,17 @@ Run 'portcullis webhook serve --help' or 'portcullis webhook install --help' for
     .option("--tls-cert <file>", "serving certificate (PEM; reloaded when it changes)")
     .option("--tls-key <file>", "its private key (PEM)")
     .option("--tls-dir <dir>", "where to write the generated CA and certificate (without --tls-cert)")
-    .option("--deadline <duration>", "per-request deadline, under the webhook's timeoutSeconds", "10s")
+    .option(
+      "--timeout-seconds <n>",
+      "the webhook configuration's timeoutSeconds (1-30, default 10); the deadline derives from it",
+    )
+    .option("--deadline <duration>", "per-request deadline (default: timeoutSeconds - 2s)")
+    .option("--max-images <n>", "most distinct images one review may name; more are denied (default 100)")
+    .option("--max-lookups <n>", "registry look-ups in flight at once, across all reviews (default 32)")
+    .option(
+      "--max-connections-per-source <n>",
+      "most connections one source address may hold open (default 256)",
+    )
     .option(
       "--namespace-labels <file>",
       "YAML map namespace -> labels, for namespaceSelector and portcullis.dev/mode",
@@ -143,19 +183,19 @@ Run 'portcullis webhook serve --help' or 'portcullis webhook install --help' for
     .addHelpText(
       "after",
       `
-Without --tls-cert/--tls-key a CA and serving certificate are generated for the session (with
-openssl); the log line "generated a self-signed CA" names the CA file to trust.
+Without --tls-cert/--tls-key a CA and serving certificate are generated for the session
+(in-process); the log line "generated a self-signed CA" names the CA file to trust.
 Endpoints: POST /validate, /mutate, /imagereview; GET /healthz, /readyz, /metrics.
 Signals: SIGTERM/SIGINT stop gracefully (in-flight reviews finish); SIGHUP reloads the policy.
 
 Examples:
   portcullis webhook serve --policy policy.yaml --listen 127.0.0.1:8443
   portcullis webhook serve --policy /etc/portcullis/policy.yaml --listen 0.0.0.0:8443 \\
-    --tls-cert /etc/tls/tls.crt --tls-key /etc/tls/tls.key --deadline 8s
+    --tls-cert /etc/tls/tls.crt --tls-key /etc/tls/tls.key --timeout-seconds 10
   portcullis webhook serve --policy policy.yaml --secrets-dir /var/run/portcullis/secrets
 
-Exit codes: 0 stopped by SIGTERM/SIGINT, 2 bad flags or invalid policy, 3 cannot start
-(address in use, openssl missing).`,
+Exit codes: 0 stopped by SIGTERM/SIGINT, 2 bad flags, invalid policy or a certificate/key that
+cannot be used (the message names the file), 3 cannot start (address in use).`,
     )
     .action(async (flags: ServeFlags) => {
       if (!flags.policy)
@@ -171,8 +211,8 @@ Exit codes: 0 stopped by SIGTERM/SIGINT, 2 bad flags or invalid policy, 3 cannot
       // Asynchronous writes: a blocked stdout must not stall admission responses.
       const destination = pino.destination({ dest: 1, sync: false });
       const logger = pino({ name: "portcullis-webhook", level: flags.logLevel }, destination);
+      const timing = parseTiming(flags);
       const durations = {
-        deadlineMs: parseDeadline(flags.deadline),
         digestTtlMs: parseDuration(flags.digestTtl, "--digest-ttl", { allowZero: true }),
         verdictTtlMs: parseDuration(flags.verdictTtl, "--verdict-ttl", { allowZero: true }),
         failureTtlMs: parseDuration(flags.failureTtl, "--failure-ttl", { allowZero: true }),
@@ -186,7 +226,10 @@ Exit codes: 0 stopped by SIGTERM/SIGINT, 2 bad flags or invalid policy, 3 cannot
           tlsCert: flags.tlsCert,
           tlsKey: flags.tlsKey,
           tlsDir: flags.tlsDir,
-          deadlineMs: durations.deadlineMs,
+          ...timing,
+          maxImages: positiveInt("--max-images", flags.maxImages),
+          maxLookups: positiveInt("--max-lookups", flags.maxLookups),
+          maxConnectionsPerSource: positiveInt("--max-connections-per-source", flags.maxConnectionsPerSource),
           namespaceLabels,
           logger,
           inspector: {
@@ -199,6 +242,7 @@ Exit codes: 0 stopped by SIGTERM/SIGINT, 2 bad flags or invalid policy, 3 cannot
         });
       } catch (err) {
         if (err instanceof PolicyError) throw new UsageError(`invalid policy, not starting:\n${err.message}`);
+        if (err instanceof TlsFileError) throw new UsageError(`not starting: ${err.message}`);
         throw new OperationalError(`cannot start: ${(err as Error).message}`);
       }
       await new Promise<void>((resolve) => {
@@ -222,7 +266,11 @@ Exit codes: 0 stopped by SIGTERM/SIGINT, 2 bad flags or invalid policy, 3 cannot
     .option("--policy <file>", "the ImagePolicy to put in the ConfigMap (default: the starter policy)")
     .option("--namespace <ns>", "namespace to install into", "portcullis")
     .option("--image <image>", "the Portcullis image (pin it: name:tag@sha256:…)")
-    .option("--deadline <duration>", "per-request deadline; timeoutSeconds is set 3 s above it", "10s")
+    .option(
+      "--timeout-seconds <n>",
+      "timeoutSeconds of both webhook configurations (1-30, default 10); the pods' deadline is 2 s under it",
+    )
+    .option("--deadline <duration>", "explicit per-request deadline (at least 1 s under timeoutSeconds)")
     .addHelpText(
       "after",
       `
@@ -235,36 +283,45 @@ Examples:
   portcullis webhook install --policy policy.yaml | kubectl apply -f -
   portcullis webhook install --image ghcr.io/portcullis/portcullis:0.1.0@sha256:… > portcullis.yaml`,
     )
-    .action(async (flags: { policy?: string; namespace: string; image?: string; deadline: string }) => {
-      let policyText: string;
-      let loaded: ReturnType<typeof requirePolicy>;
-      if (flags.policy) {
-        loaded = requirePolicy(flags.policy);
-        policyText = readFileSync(flags.policy, "utf8");
-      } else {
-        const { STARTER_POLICY } = await import("../../policy/starter.js");
-        const { parsePolicy } = await import("../../policy/load.js");
-        policyText = STARTER_POLICY;
-        loaded = parsePolicy(policyText, "starter policy");
-      }
-      const ns = flags.namespace;
-      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns) || ns.length > 63) {
-        throw new UsageError(`--namespace: "${ns}" is not a valid namespace name`);
-      }
-      const deadlineMs = parseDeadline(flags.deadline);
-      if (!flags.image?.includes("@sha256:")) {
-        process.stderr.write(
-          "warning: the webhook image is not pinned by digest; pass --image name:tag@sha256:… (portcullis resolve finds it)\n",
+    .action(
+      async (flags: {
+        policy?: string;
+        namespace: string;
+        image?: string;
+        deadline?: string;
+        timeoutSeconds?: string;
+      }) => {
+        let policyText: string;
+        let loaded: ReturnType<typeof requirePolicy>;
+        if (flags.policy) {
+          loaded = requirePolicy(flags.policy);
+          policyText = readFileSync(flags.policy, "utf8");
+        } else {
+          const { STARTER_POLICY } = await import("../../policy/starter.js");
+          const { parsePolicy } = await import("../../policy/load.js");
+          policyText = STARTER_POLICY;
+          loaded = parsePolicy(policyText, "starter policy");
+        }
+        const ns = flags.namespace;
+        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns) || ns.length > 63) {
+          throw new UsageError(`--namespace: "${ns}" is not a valid namespace name`);
+        }
+        const timing = parseTiming(flags, { deadlineSetsTimeout: true });
+        if (!flags.image?.includes("@sha256:")) {
+          process.stderr.write(
+            "warning: the webhook image is not pinned by digest; pass --image name:tag@sha256:… (portcullis resolve finds it)\n",
+          );
+        }
+        process.stdout.write(
+          await installManifests({
+            namespace: ns,
+            image: flags.image,
+            policyText,
+            policy: loaded.policy,
+            timeoutSeconds: timing.timeoutSeconds,
+            deadlineMs: flags.deadline !== undefined ? timing.deadlineMs : undefined,
+          }),
         );
-      }
-      process.stdout.write(
-        installManifests({
-          namespace: ns,
-          image: flags.image,
-          policyText,
-          policy: loaded.policy,
-          deadlineMs,
-        }),
-      );
-    });
+      },
+    );
 }
