@@ -131,7 +131,15 @@ export class KubeClient {
       req.setTimeout(this.opts.timeoutMs ?? 30_000, () =>
         req.destroy(new Error(`no answer in ${(this.opts.timeoutMs ?? 30_000) / 1000} s`)),
       );
-      req.on("error", (err) => reject(new KubeApiError(`${what}: ${err.message}`, 0)));
+      req.on("error", (err) => {
+        const hangUp = (err as NodeJS.ErrnoException).code === "ECONNRESET";
+        reject(
+          new KubeApiError(
+            `${what}: ${hangUp ? "the server closed the connection before answering" : err.message}`,
+            0,
+          ),
+        );
+      });
       if (body !== undefined) {
         req.setHeader("content-type", "application/json");
         req.end(JSON.stringify(body));

@@ -116,6 +116,8 @@ export interface KubeApiServer {
   list(kind: string, namespace?: string): KubeObject[];
   /** Refuse `verb` on `resource` (default: every resource) in these namespaces with 403. */
   forbid(rule: { namespace?: string; resource?: string; verb?: string }): void;
+  /** Drop every forbid rule. */
+  allowAll(): void;
   /** Close the connection of the next matching request after `afterBytes` bytes of its body. */
   dropNext(pathIncludes: string, afterBytes?: number): void;
   /** End every open watch stream (as the server's watch timeout does). */
@@ -261,7 +263,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
       if (f.verb && f.verb !== verb) continue;
       if (f.resource && f.resource !== t.resource) continue;
       // A namespace rule also refuses the cluster-wide collection (RBAC is not partial).
-      if (f.namespace && ns !== undefined && f.namespace !== ns) continue;
+      if (f.namespace && (!t.namespaced || (ns !== undefined && f.namespace !== ns))) continue;
       const where = ns !== undefined ? ` in the namespace "${ns}"` : " at the cluster scope";
       return `${groupText(t)} is forbidden: User "${user}" cannot ${verb} resource "${t.resource}" in API group "${t.group}"${where}`;
     }
@@ -287,8 +289,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
     const text = JSON.stringify(body);
     res.writeHead(code, { "content-type": "application/json" });
     if (drop !== undefined) {
-      res.write(text.slice(0, drop));
-      res.socket?.destroy();
+      res.write(text.slice(0, drop), () => setTimeout(() => res.socket?.destroy(), 20));
       return;
     }
     res.end(text);
@@ -506,6 +507,9 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
     },
     forbid(rule) {
       forbidden.push(rule);
+    },
+    allowAll() {
+      forbidden.length = 0;
     },
     dropNext(pathIncludes, afterBytes = 40) {
       drops.push({ pathIncludes, afterBytes });
