@@ -43,9 +43,13 @@ export const AUDIT_RULES: RuleMeta[] = [
   },
 ];
 
-export interface AuditOptions {
+export interface AuditOptions extends EvaluateOptions {
   client: KubeClient;
   scope: InventoryScope;
+}
+
+/** What evaluating already-read objects needs (audit reads them; monitor has them from informers). */
+export interface EvaluateOptions {
   policy: LoadedPolicy;
   /** --dry-run-policy: the policy to compare with, and its file name. */
   dryRun?: { policy: LoadedPolicy; file: string };
@@ -114,7 +118,11 @@ function needsFacts(policy: LoadedPolicy): boolean {
 }
 
 export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
-  const inv: Inventory = await readInventory(opts.client, opts.scope);
+  return auditInventory(await readInventory(opts.client, opts.scope), opts);
+}
+
+/** Evaluate objects already read: workloads, images, findings, report. */
+export async function auditInventory(inv: Inventory, opts: EvaluateOptions): Promise<AuditResult> {
   const index = new WorkloadIndex(inv.objects);
   const limit = opts.concurrency ?? 8;
   const lookupFailures: string[] = [];
