@@ -61,6 +61,7 @@ function statusError(code: number, body: string, what: string): KubeApiError {
 
 export class KubeClient {
   private agent?: Agent;
+  private watchAgent?: Agent;
   /** Count of requests made, by method and path without query (for tests and benchmarks). */
   requests = 0;
 
@@ -73,18 +74,21 @@ export class KubeClient {
     return this.opts.pageSize ?? 500;
   }
 
-  private async options(method: string, path: string): Promise<RequestOptions> {
+  private async options(method: string, path: string, stream = false): Promise<RequestOptions> {
     const base = await this.connection.requestOptions();
     const url = new URL(this.connection.server + path);
-    this.agent ??= new Agent({
-      keepAlive: true,
-      maxSockets: 8,
+    const tlsOptions = {
       ...(base.ca ? { ca: base.ca } : {}),
       ...(base.cert ? { cert: base.cert } : {}),
       ...(base.key ? { key: base.key } : {}),
       ...(base.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
       ...(base.servername ? { servername: base.servername } : {}),
-    });
+    };
+    // Requests share a small keep-alive pool; each watch holds its own connection for as long
+    // as it streams, so watches must never take the sockets that requests wait for.
+    this.agent ??= new Agent({ keepAlive: true, maxSockets: 8, ...tlsOptions });
+    this.watchAgent ??= new Agent({ keepAlive: false, ...tlsOptions });
+    const agent = stream ? this.watchAgent : this.agent;
     return {
       method,
       protocol: url.protocol,
@@ -93,7 +97,7 @@ export class KubeClient {
       path: url.pathname + url.search,
       headers: { ...(base.headers ?? {}), accept: "application/json" },
       ...(base.auth ? { auth: base.auth } : {}),
-      agent: url.protocol === "https:" ? this.agent : undefined,
+      agent: url.protocol === "https:" ? agent : undefined,
     };
   }
 
@@ -199,7 +203,7 @@ export class KubeClient {
   ): Promise<WatchHandle> {
     const q = new URLSearchParams({ watch: "1", resourceVersion, allowWatchBookmarks: "true" });
     const path = `${resourcePath(t, namespace)}?${q}`;
-    const o = await this.options("GET", path);
+    const o = await this.options("GET", path, true);
     this.requests++;
     let stop = () => {};
     const done = new Promise<void>((resolve, reject) => {
@@ -245,5 +249,6 @@ export class KubeClient {
 
   close(): void {
     this.agent?.destroy();
+    this.watchAgent?.destroy();
   }
 }

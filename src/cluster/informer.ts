@@ -99,6 +99,7 @@ export class Informer {
           }
         });
         this.stats.watches++;
+        if (this.stopped) this.current.stop();
         await this.current.done;
         if (this.stopped) return;
         if (gone) {
