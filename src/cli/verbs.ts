@@ -103,4 +103,15 @@ export const VERBS: VerbEntry[] = [
     summary: "admission webhook enforcing the ImagePolicy (webhook serve | install)",
     load: () => import("./verbs/webhook.js"),
   },
+  {
+    name: "audit",
+    summary:
+      "audit running workloads against the ImagePolicy (RBAC-partial, per workload and per image digest)",
+    load: () => import("./verbs/audit.js"),
+  },
+  {
+    name: "monitor",
+    summary: "watch a cluster: scan new digests once, PolicyReports, metrics (monitor | monitor install)",
+    load: () => import("./verbs/monitor.js"),
+  },
 ];

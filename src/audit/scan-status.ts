@@ -1,0 +1,65 @@
+/**
+ * The seam between audit/monitor and vulnerability scanning: "what is known about this digest".
+ * An ImageScanSource answers from stored results (src/monitor/store.ts) or, when a scanner is
+ * wired in, by scanning; until then images are reported as "not scanned". Audit asks once per
+ * distinct digest, with bounded concurrency.
+ */
+import type { Severity } from "../report/finding.js";
+
+export interface StoredVulnerability {
+  id: string;
+  severity: Severity;
+  package: string;
+  version?: string;
+  fixedVersion?: string;
+  /** When this digest was first seen with this finding (ISO time). */
+  firstSeen: string;
+}
+
+export type ImageScanStatus =
+  | {
+      state: "scanned";
+      /** ISO time of the scan the results come from. */
+      scannedAt: string;
+      vulnerabilities: StoredVulnerability[];
+    }
+  | { state: "not-scanned"; reason: string };
+
+export interface ImageScanSource {
+  /** Results for a digest; never throws for "unknown" (that is not-scanned). */
+  lookup(digest: string, repository: string): Promise<ImageScanStatus>;
+}
+
+/** No scanner and no store: every image is "not scanned". */
+export const NO_SCANS: ImageScanSource = {
+  async lookup() {
+    return { state: "not-scanned", reason: "no scan results (scanning is not available in this build)" };
+  },
+};
+
+export function countBySeverity(vulns: StoredVulnerability[]): Record<Severity, number> {
+  const c: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+  for (const v of vulns) c[v.severity]++;
+  return c;
+}
+
+/** Run fn over items with at most `limit` at once; results in input order. */
+export async function mapBounded<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+  onDone?: (done: number, total: number) => void,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T, i);
+      onDone?.(++done, items.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}

@@ -1,0 +1,179 @@
+/**
+ * `portcullis audit`: the running cluster against the ImagePolicy, with the webhook's engine.
+ * Thin layer: flags → connect → runAudit → render; exit codes per the contracts.
+ */
+import { existsSync } from "node:fs";
+import type { Command } from "commander";
+import { renderAudit } from "../../audit/render.js";
+import { runAudit } from "../../audit/run.js";
+import type { ImageScanSource } from "../../audit/scan-status.js";
+import { parseSince } from "../../audit/since.js";
+import { KubeClient } from "../../cluster/client.js";
+import { connect } from "../../cluster/connection.js";
+import { ClusterConfigError, KubeApiError } from "../../cluster/errors.js";
+import { defaultStorePath, ResultStore } from "../../monitor/store.js";
+import { ImageInspector } from "../../policy/inspector.js";
+import { loadOptionalModules } from "../../policy/optional-modules.js";
+import { exitCodeFor, type Severity } from "../../report/finding.js";
+import { OperationalError, UsageError } from "../errors.js";
+import { writeOutputFile } from "../files.js";
+import { requirePolicy } from "../policy-file.js";
+import {
+  addRegistryOptions,
+  clientFromFlags,
+  type RegistryFlags,
+  registryOptionsFromFlags,
+} from "../registry-options.js";
+import { addReportOptions, type ReportFlags, resolveFormat, useColor } from "../report-options.js";
+
+interface AuditFlags extends ReportFlags, RegistryFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace: string[];
+  allNamespaces?: boolean;
+  policy?: string;
+  dryRunPolicy?: string;
+  images?: boolean;
+  resultsDb?: string;
+  since?: string;
+  concurrency: string;
+  chunkSize: string;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command("audit")
+    .description("audit the workloads running in a cluster against the ImagePolicy, as the webhook would")
+    .option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)")
+    .option("--context <name>", "kubeconfig context (default: the current context)")
+    .option(
+      "-n, --namespace <ns>",
+      "audit this namespace (repeatable; default: the context's namespace)",
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
+    .option("-A, --all-namespaces", "audit every namespace")
+    .option("--policy <file>", "the ImagePolicy file (required)")
+    .option("--dry-run-policy <file>", "also show which workloads NEW.yaml would newly deny or allow")
+    .option("--images", "look images up in registries: digests, signatures, attestations, tag drift")
+    .option(
+      "--results-db <file>",
+      "stored scan results per digest (default: $XDG_CACHE_HOME/portcullis/results.db if present)",
+    )
+    .option(
+      "--since <when>",
+      "list only vulnerabilities first seen since DATE (2026-12-01) or DURATION (24h, 7d)",
+    )
+    .option("--concurrency <n>", "image look-ups at once", "8")
+    .option("--chunk-size <n>", "objects per list page, as kubectl's --chunk-size", "500");
+  addRegistryOptions(cmd);
+  addReportOptions(cmd, { failOn: "high" });
+  cmd.addHelpText(
+    "after",
+    `
+Lists Deployments, StatefulSets, DaemonSets, ReplicaSets and Jobs without an owner, CronJobs and
+bare Pods (in pages), evaluates each with the engine the admission webhook uses, and groups the
+images by the digest the kubelet runs (status.containerStatuses[].imageID). Namespaces that RBAC
+refuses are reported and the rest is audited.
+
+Exit codes: 0 clean, 1 findings at or above --fail-on (enforce-mode violations are high), 2 bad
+input (kubeconfig, policy, flags), 3 nothing could be read (401, unreachable) or look-ups failed.
+
+Examples:
+  portcullis audit -A --policy policy.yaml
+  portcullis audit -n shop --policy policy.yaml --dry-run-policy stricter.yaml
+  portcullis audit -A --policy policy.yaml --since 7d -f json -o audit.json`,
+  );
+  cmd.action(async (flags: AuditFlags) => {
+    const policy = requirePolicy(flags.policy);
+    const dryRun = flags.dryRunPolicy
+      ? { policy: requirePolicy(flags.dryRunPolicy), file: flags.dryRunPolicy }
+      : undefined;
+    if (flags.allNamespaces && flags.namespace.length)
+      throw new UsageError("-n and -A cannot be used together");
+    const concurrency = Number(flags.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new UsageError("--concurrency must be a positive integer");
+    const chunkSize = Number(flags.chunkSize);
+    if (!Number.isInteger(chunkSize) || chunkSize < 1)
+      throw new UsageError("--chunk-size must be a positive integer");
+    const since = flags.since !== undefined ? parseSince(flags.since) : undefined;
+    if (flags.since !== undefined && !since)
+      throw new UsageError(
+        `--since: expected a date (2026-12-01) or a duration (24h, 7d), got ${JSON.stringify(flags.since)}`,
+      );
+    const dbFile = flags.resultsDb ?? (existsSync(defaultStorePath()) ? defaultStorePath() : undefined);
+    if (flags.resultsDb && !existsSync(flags.resultsDb))
+      throw new UsageError(`--results-db: no file ${flags.resultsDb}`);
+    if (since && !dbFile)
+      throw new UsageError("--since needs stored scan results (--results-db FILE, written by monitor)");
+
+    let connection: Awaited<ReturnType<typeof connect>>;
+    try {
+      connection = await connect({ kubeconfig: flags.kubeconfig, context: flags.context });
+    } catch (err) {
+      if (err instanceof ClusterConfigError) throw new UsageError(err.message);
+      throw err;
+    }
+    await loadOptionalModules();
+    let inspector: ImageInspector | undefined;
+    if (flags.images) {
+      await clientFromFlags(flags).close();
+      inspector = new ImageInspector({
+        registry: registryOptionsFromFlags(flags),
+      });
+    }
+    const store = dbFile ? await ResultStore.open(dbFile) : undefined;
+    const scans: ImageScanSource | undefined = store;
+    const client = new KubeClient(connection, { pageSize: chunkSize });
+    const progress = !flags.quiet && process.stderr.isTTY;
+    try {
+      const result = await runAudit({
+        client,
+        scope: flags.allNamespaces
+          ? {}
+          : { namespaces: flags.namespace.length ? flags.namespace : [connection.namespace] },
+        policy,
+        dryRun,
+        inspector,
+        scans,
+        since,
+        concurrency,
+        onProgress: progress
+          ? (done, total) => {
+              const width = 30;
+              const filled = Math.round((done / total) * width);
+              process.stderr.write(
+                `\rimages [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total}`,
+              );
+              if (done === total) process.stderr.write("\n");
+            }
+          : undefined,
+      });
+      for (const u of result.unreadable)
+        process.stderr.write(`warning: ${u.namespace ? `namespace ${u.namespace}: ` : ""}${u.message}\n`);
+      if (result.nothingRead)
+        throw new OperationalError("nothing could be read from the cluster (every list was refused)");
+      const format = resolveFormat(flags);
+      const text = renderAudit(result, format, { color: useColor(flags), quiet: flags.quiet ?? false });
+      if (flags.output) writeOutputFile(flags.output, text);
+      else process.stdout.write(text);
+      if (result.lookupFailures.length) {
+        for (const f of result.lookupFailures) process.stderr.write(`error: ${f}\n`);
+        throw new OperationalError(`${result.lookupFailures.length} image look-up(s) failed`);
+      }
+      process.exitCode = exitCodeFor(result.report, flags.failOn as Severity | "none");
+    } catch (err) {
+      if (err instanceof KubeApiError) {
+        const hint = err.code === 401 ? " (the token or certificate was refused: expired?)" : "";
+        throw new OperationalError(`${connection.server}: ${err.message}${hint}`);
+      }
+      if (err instanceof ClusterConfigError) throw new UsageError(err.message);
+      throw err;
+    } finally {
+      client.close();
+      store?.close();
+      await inspector?.close();
+    }
+  });
+}

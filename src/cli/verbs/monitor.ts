@@ -1,0 +1,171 @@
+/**
+ * `portcullis monitor` (a long-running process: informers, PolicyReports, metrics, Lease) and
+ * `portcullis monitor install` (its manifests). Thin layer over src/monitor.
+ */
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { hostname } from "node:os";
+import type { Command } from "commander";
+import { KubeClient } from "../../cluster/client.js";
+import { connect } from "../../cluster/connection.js";
+import { ClusterConfigError, KubeApiError } from "../../cluster/errors.js";
+import { monitorManifests } from "../../monitor/install.js";
+import { createMonitorMetrics } from "../../monitor/metrics.js";
+import { Monitor } from "../../monitor/monitor.js";
+import { defaultStorePath, ResultStore } from "../../monitor/store.js";
+import { loadOptionalModules } from "../../policy/optional-modules.js";
+import { OperationalError, UsageError } from "../errors.js";
+import { requirePolicy } from "../policy-file.js";
+
+interface MonitorFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace: string[];
+  allNamespaces?: boolean;
+  policy?: string;
+  resultsDb?: string;
+  metricsListen: string;
+  policyReports: boolean;
+  leaseNamespace?: string;
+  leaseName: string;
+  identity?: string;
+  once?: boolean;
+}
+
+function parseListen(text: string): { host: string; port: number } {
+  const m = /^(.*):(\d+)$/.exec(text);
+  const port = Number(m?.[2]);
+  if (!m || !(port >= 0 && port < 65536))
+    throw new UsageError(`--metrics-listen: expected HOST:PORT, got ${JSON.stringify(text)}`);
+  return { host: m[1] || "0.0.0.0", port };
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command("monitor")
+    .description(
+      "watch a cluster: evaluate workloads, scan new digests once, write PolicyReports, serve metrics",
+    )
+    .option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)")
+    .option("--context <name>", "kubeconfig context")
+    .option(
+      "-n, --namespace <ns>",
+      "watch this namespace (repeatable)",
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
+    .option("-A, --all-namespaces", "watch every namespace (the default)")
+    .option("--policy <file>", "the ImagePolicy file (required)")
+    .option("--results-db <file>", "scan results per digest (default: $XDG_CACHE_HOME/portcullis/results.db)")
+    .option("--metrics-listen <host:port>", "Prometheus /metrics, /healthz and /readyz", "0.0.0.0:9090")
+    .option("--no-policy-reports", "do not write wgpolicyk8s.io PolicyReports")
+    .option("--lease-namespace <ns>", "elect a leader with a Lease in this namespace (several replicas)")
+    .option("--lease-name <name>", "the Lease's name", "portcullis-monitor")
+    .option("--identity <id>", "this replica's name in the Lease (default: $POD_NAME or the host name)")
+    .option("--once", "evaluate once, write the reports and exit (no watch)");
+  cmd.addHelpText(
+    "after",
+    `
+Watches Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs and Pods (list, then
+watch; a closed watch is resumed, a 410 Gone re-lists). After each change it evaluates the policy
+as the webhook would, notes each new image digest once, and writes one PolicyReport per namespace
+(named "portcullis", updated in place) plus a ClusterPolicyReport. Scanning of new digests and the
+scheduled 'db update' + rescan of stored SBOMs are wired when the scanner is available in this
+build; until then images are reported as "not scanned".
+
+Examples:
+  portcullis monitor --policy policy.yaml --metrics-listen 127.0.0.1:9090
+  portcullis monitor install --policy policy.yaml | kubectl apply -f -`,
+  );
+  cmd.action(async (flags: MonitorFlags) => {
+    const policy = requirePolicy(flags.policy);
+    const listen = parseListen(flags.metricsListen);
+    let connection: Awaited<ReturnType<typeof connect>>;
+    try {
+      connection = await connect({ kubeconfig: flags.kubeconfig, context: flags.context });
+    } catch (err) {
+      if (err instanceof ClusterConfigError) throw new UsageError(err.message);
+      throw err;
+    }
+    await loadOptionalModules();
+    const store = await ResultStore.open(flags.resultsDb ?? defaultStorePath());
+    const client = new KubeClient(connection);
+    const metrics = createMonitorMetrics();
+    const monitor = new Monitor({
+      client,
+      namespaces: flags.namespace.length ? flags.namespace : undefined,
+      policy,
+      store,
+      metrics,
+      policyReports: flags.policyReports,
+      ...(flags.leaseNamespace
+        ? {
+            lease: {
+              namespace: flags.leaseNamespace,
+              name: flags.leaseName,
+              identity: flags.identity ?? process.env.POD_NAME ?? hostname(),
+            },
+          }
+        : {}),
+    });
+    let ready = false;
+    const server = flags.once
+      ? undefined
+      : createServer((req, res) => {
+          if (req.url === "/metrics") {
+            metrics.registry.metrics().then((text) => {
+              res.writeHead(200, { "content-type": metrics.registry.contentType });
+              res.end(text);
+            });
+          } else if (req.url === "/healthz") res.end("ok\n");
+          else if (req.url === "/readyz") {
+            res.writeHead(ready ? 200 : 503);
+            res.end(ready ? "ok\n" : "starting\n");
+          } else {
+            res.writeHead(404);
+            res.end();
+          }
+        });
+    try {
+      if (server) await new Promise<void>((resolve) => server.listen(listen.port, listen.host, resolve));
+      await monitor.start();
+      ready = true;
+      if (flags.once) {
+        await monitor.idle();
+        await monitor.stop();
+        return;
+      }
+      process.stderr.write(`portcullis monitor: watching ${connection.server} (${connection.contextName})\n`);
+      await new Promise<void>((resolve) => {
+        process.once("SIGTERM", resolve);
+        process.once("SIGINT", resolve);
+      });
+      await monitor.stop();
+    } catch (err) {
+      if (err instanceof KubeApiError) throw new OperationalError(`${connection.server}: ${err.message}`);
+      throw err;
+    } finally {
+      server?.close();
+      client.close();
+      store.close();
+    }
+  });
+
+  cmd
+    .command("install")
+    .description(
+      "print the monitor's manifests: Deployment, least-privilege RBAC, ServiceAccount, policy ConfigMap",
+    )
+    .option("--policy <file>", "the ImagePolicy file to put in the ConfigMap (required)")
+    .option("-n, --namespace <ns>", "namespace to install into (default: portcullis)")
+    .option("--image <ref>", "the portcullis image (pin it by digest)")
+    .action((flags: { policy?: string; namespace?: string; image?: string }) => {
+      // `monitor` has --policy and -n too; commander gives them to it when written after install.
+      const parent = cmd.opts<MonitorFlags>();
+      const file = flags.policy ?? parent.policy;
+      requirePolicy(file);
+      const namespace = flags.namespace ?? parent.namespace.at(-1) ?? "portcullis";
+      const policyText = readFileSync(file as string, "utf8");
+      process.stdout.write(monitorManifests({ namespace, image: flags.image, policyText }));
+    });
+}

@@ -1,0 +1,335 @@
+/**
+ * `portcullis monitor`: informers on every workload kind and on pods keep the cluster state;
+ * after each change (debounced) the state is evaluated with the audit pipeline, each digest
+ * never seen before is scanned once and its results stored, namespaces' PolicyReports are
+ * written in place, metrics are updated, and a new critical finding on a running image is logged
+ * and raised as a Warning Event on the workload. With a Lease, only the leader writes.
+ * Scanning is behind ImageScanner: without one, images are "not scanned".
+ */
+import { randomBytes } from "node:crypto";
+import type { Inventory, Unreadable } from "../audit/inventory.js";
+import { type AuditResult, auditInventory } from "../audit/run.js";
+import type { StoredVulnerability } from "../audit/scan-status.js";
+import type { KubeClient, KubeObject } from "../cluster/client.js";
+import { KubeApiError } from "../cluster/errors.js";
+import { Informer } from "../cluster/informer.js";
+import { EVENTS, NAMESPACES, WORKLOAD_RESOURCES } from "../cluster/resources.js";
+import type { LoadedPolicy } from "../policy/types.js";
+import { LeaseElector, type LeaseOptions } from "./lease.js";
+import type { MonitorMetrics } from "./metrics.js";
+import { clusterPolicyReport, namespaceResults, policyReport } from "./policy-report.js";
+import { ReportCrdMissing, writeReport } from "./report-writer.js";
+import type { ResultStore, ScanRecordInput } from "./store.js";
+
+/** What monitor needs from a scanner (wired when src/scan lands). */
+export interface ImageScanner {
+  /** Scan one image by digest; the SBOM is kept for rescans. */
+  scan(
+    repository: string,
+    digest: string,
+  ): Promise<{ sbom?: string; vulnerabilities: ScanRecordInput["vulnerabilities"] }>;
+  /** Match a stored SBOM against the current database (no pull). */
+  rescan?(sbom: string): Promise<ScanRecordInput["vulnerabilities"]>;
+  /** `db update`; returns the database's build time. */
+  updateDatabase?(): Promise<Date | undefined>;
+}
+
+export interface MonitorOptions {
+  client: KubeClient;
+  namespaces?: string[];
+  policy: LoadedPolicy;
+  store: ResultStore;
+  scanner?: ImageScanner;
+  metrics: MonitorMetrics;
+  /** Write PolicyReports (default true). */
+  policyReports?: boolean;
+  lease?: LeaseOptions;
+  debounceMs?: number;
+  log?: (entry: Record<string, unknown>) => void;
+  now?: () => Date;
+}
+
+export class Monitor {
+  private readonly informers: Informer[] = [];
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private elector?: LeaseElector;
+  private reportsDisabled = false;
+  private readonly unreadable: Unreadable[] = [];
+  /** The last evaluation (for tests and `/healthz`). */
+  last?: AuditResult;
+  reconciles = 0;
+  scans = 0;
+
+  constructor(private readonly opts: MonitorOptions) {
+    if (opts.lease) this.elector = new LeaseElector(opts.client, opts.lease);
+  }
+
+  private log(entry: Record<string, unknown>): void {
+    (this.opts.log ?? ((e) => process.stderr.write(`${JSON.stringify(e)}\n`)))({
+      time: this.now().toISOString(),
+      ...entry,
+    });
+  }
+
+  private now(): Date {
+    return this.opts.now?.() ?? new Date();
+  }
+
+  async start(): Promise<void> {
+    const scopes: (string | undefined)[] = this.opts.namespaces ?? [undefined];
+    const handler = {
+      added: () => this.schedule(),
+      modified: () => this.schedule(),
+      deleted: () => this.schedule(),
+      error: (err: Error) => this.log({ level: "warn", msg: "watch failed, retrying", error: err.message }),
+    };
+    if (!this.opts.namespaces)
+      this.informers.push(new Informer(this.opts.client, NAMESPACES, undefined, handler));
+    for (const t of WORKLOAD_RESOURCES) {
+      for (const ns of scopes) this.informers.push(new Informer(this.opts.client, t, ns, handler));
+    }
+    for (const inf of this.informers) {
+      try {
+        await inf.start();
+      } catch (err) {
+        if (!(err instanceof KubeApiError && err.forbidden)) throw err;
+        this.unreadable.push({ resource: "watch", message: err.message });
+        this.log({ level: "warn", msg: "cannot list", error: err.message });
+      }
+    }
+    await this.reconcile();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.reconcile();
+    }, this.opts.debounceMs ?? 500);
+  }
+
+  /** Evaluate the current state (serialised: a change during a run runs it again after). */
+  reconcile(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.reconcileOnce()
+      .catch((err: Error) => {
+        this.opts.metrics.reconciles.inc({ result: "error" });
+        this.log({ level: "error", msg: "reconcile failed", error: err.message });
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          void this.reconcile();
+        }
+      });
+    return this.running;
+  }
+
+  /** Wait until no reconcile is running or scheduled. */
+  async idle(): Promise<void> {
+    while (this.running || this.timer) await (this.running ?? new Promise((r) => setTimeout(r, 20)));
+  }
+
+  private inventory(): Inventory {
+    const objects: KubeObject[] = [];
+    const namespaceLabels = new Map<string, Record<string, string>>();
+    for (const inf of this.informers) {
+      for (const o of inf.cache.values()) {
+        if (o.kind === "Namespace") {
+          if (o.metadata?.name) namespaceLabels.set(o.metadata.name, { ...(o.metadata.labels ?? {}) });
+        } else objects.push(o);
+      }
+    }
+    return {
+      objects,
+      namespaceLabels,
+      unreadable: [...this.unreadable],
+      reads: this.informers.length,
+      pages: 0,
+    };
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    const leader = this.elector ? await this.elector.tryAcquire() : true;
+    this.opts.metrics.leader.set(leader ? 1 : 0);
+    const result = await auditInventory(this.inventory(), {
+      policy: this.opts.policy,
+      scans: this.opts.store,
+      now: this.now(),
+    });
+    this.last = result;
+    this.reconciles++;
+    this.updateMetrics(result);
+    if (!leader) {
+      this.opts.metrics.reconciles.inc({ result: "follower" });
+      return;
+    }
+    // Each digest never seen before is noted (and scanned, once) by the leader.
+    let newScans = false;
+    for (const img of result.images) {
+      if (!img.digest) continue;
+      if (!this.opts.store.see(img.digest, img.repository, this.now())) continue;
+      this.log({ level: "info", msg: "new image digest", digest: img.digest, repository: img.repository });
+      if (this.opts.scanner) {
+        newScans = true;
+        await this.scanDigest(img.repository, img.digest, img.workloads);
+      }
+    }
+    const final = newScans
+      ? await auditInventory(this.inventory(), {
+          policy: this.opts.policy,
+          scans: this.opts.store,
+          now: this.now(),
+        })
+      : result;
+    if (newScans) {
+      this.last = final;
+      this.updateMetrics(final);
+    }
+    await this.writeReports(final);
+    this.opts.metrics.reconciles.inc({ result: "ok" });
+  }
+
+  private async scanDigest(repository: string, digest: string, workloads: string[]): Promise<void> {
+    const scanner = this.opts.scanner;
+    if (!scanner) return;
+    const end = this.opts.metrics.scanDuration.startTimer();
+    try {
+      const r = await scanner.scan(repository, digest);
+      this.scans++;
+      const fresh = this.opts.store.record({
+        digest,
+        repository,
+        scannedAt: this.now(),
+        sbom: r.sbom,
+        vulnerabilities: r.vulnerabilities,
+      });
+      await this.alert(repository, digest, workloads, fresh);
+    } catch (err) {
+      this.log({ level: "error", msg: "scan failed", digest, repository, error: (err as Error).message });
+    } finally {
+      end();
+    }
+  }
+
+  /** After a database update: match every stored SBOM again and alert on new critical findings. */
+  async rescanStored(): Promise<number> {
+    const scanner = this.opts.scanner;
+    if (!scanner?.rescan) return 0;
+    let n = 0;
+    const users = new Map(
+      (this.last?.images ?? []).filter((i) => i.digest).map((i) => [i.digest as string, i.workloads]),
+    );
+    for (const s of this.opts.store.sboms()) {
+      const vulns = await scanner.rescan(s.sbom);
+      const fresh = this.opts.store.record({
+        digest: s.digest,
+        repository: s.repository,
+        scannedAt: this.now(),
+        vulnerabilities: vulns,
+      });
+      const running = users.get(s.digest);
+      if (running) await this.alert(s.repository, s.digest, running, fresh);
+      n++;
+    }
+    return n;
+  }
+
+  private async alert(
+    repository: string,
+    digest: string,
+    workloads: string[],
+    fresh: StoredVulnerability[],
+  ): Promise<void> {
+    const critical = fresh.filter((v) => v.severity === "critical");
+    if (!critical.length) return;
+    this.opts.metrics.newCritical.inc(critical.length);
+    const ids = critical.map((v) => v.id).join(", ");
+    this.log({
+      level: "warn",
+      msg: "new critical finding on a running image",
+      image: `${repository}@${digest}`,
+      ids,
+      workloads,
+    });
+    for (const w of workloads) {
+      const [kind = "", ref = ""] = w.split(" ");
+      const [namespace = "default", name = ""] = ref.split("/");
+      const now = this.now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, "Z");
+      const event: KubeObject = {
+        apiVersion: "v1",
+        kind: "Event",
+        metadata: { name: `${name}.${randomBytes(8).toString("hex")}`, namespace },
+        involvedObject: { kind, namespace, name },
+        reason: "NewCriticalVulnerability",
+        message: `${repository}@${digest.slice(0, 19)}…: ${ids}`.slice(0, 1024),
+        type: "Warning",
+        source: { component: "portcullis-monitor" },
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      };
+      await this.opts.client
+        .create(EVENTS, namespace, event)
+        .catch((err: Error) => this.log({ level: "warn", msg: "cannot write event", error: err.message }));
+    }
+  }
+
+  private updateMetrics(r: AuditResult): void {
+    const m = this.opts.metrics;
+    m.images.reset();
+    for (const img of r.images) {
+      let sev = "not_scanned";
+      if (img.scan.state === "scanned") {
+        const c = img.counts ?? { critical: 0, high: 0, medium: 0, low: 0 };
+        sev = c.critical ? "critical" : c.high ? "high" : c.medium ? "medium" : c.low ? "low" : "none";
+      }
+      m.images.inc({ severity: sev });
+    }
+    m.denied.reset();
+    for (const w of r.workloads) {
+      if (w.allowed) continue;
+      for (const rule of new Set(w.violations.filter((v) => v.mode === "enforce").map((v) => v.rule)))
+        m.denied.inc({ rule });
+    }
+  }
+
+  private async writeReports(r: AuditResult): Promise<void> {
+    if (this.opts.policyReports === false || this.reportsDisabled) return;
+    const name = this.opts.policy.policy.metadata?.name ?? "portcullis";
+    const namespaces = new Set<string>([
+      ...r.workloads.map((w) => w.namespace),
+      ...(this.opts.namespaces ?? []),
+    ]);
+    try {
+      for (const ns of [...namespaces].sort()) {
+        const out = await writeReport(
+          this.opts.client,
+          policyReport(ns, namespaceResults(name, ns, r.workloads, r.images, this.now())),
+        );
+        if (out.conflicts) this.opts.metrics.reportConflicts.inc(out.conflicts);
+      }
+      if (!this.opts.namespaces)
+        await writeReport(this.opts.client, clusterPolicyReport(name, r.unreadable, this.now()));
+    } catch (err) {
+      if (!(err instanceof ReportCrdMissing)) throw err;
+      this.reportsDisabled = true;
+      this.log({ level: "error", msg: err.message });
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await Promise.all(this.informers.map((i) => i.stop()));
+    await this.running;
+  }
+}
