@@ -50,12 +50,16 @@ export function resolveFormat(flags: ReportFlags): ReportFormat {
 }
 
 /** Render and write the report as it is made (never one string); return the process exit code per the contracts. */
-export function emitReport(report: Report, flags: ReportFlags): number {
+export function emitReport(report: Report, flags: ReportFlags, opts: { title?: string } = {}): number {
   const failOn = flags.failOn ?? "high";
   if (failOn !== "none" && !isSeverity(failOn))
     throw new UsageError(`--fail-on: unknown severity '${failOn}'`);
   const format = resolveFormat(flags);
-  const chunks = reportChunks(report, format, { color: useColor(flags), quiet: flags.quiet ?? false });
+  const chunks = reportChunks(report, format, {
+    color: useColor(flags),
+    quiet: flags.quiet ?? false,
+    title: opts.title,
+  });
   writeOutputChunks(flags.output, chunks);
   if (format !== "table" || flags.output) {
     // Input errors always reach stderr too, so a JSON consumer's log still shows them.

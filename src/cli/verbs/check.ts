@@ -78,7 +78,9 @@ Examples:
     try {
       const result = await runCheck({ policy, paths: paths.length ? paths : ["."], inspector });
       if (!flags.quiet) for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
-      const code = emitReport(result.report, flags);
+      const code = emitReport(result.report, flags, {
+        title: `check ${(paths.length ? paths : ["."]).join(" ")} against ${flags.policy}`,
+      });
       if (result.lookupFailures.length && code !== 2) {
         for (const f of result.lookupFailures) process.stderr.write(`error: ${f}\n`);
         throw new OperationalError(`${result.lookupFailures.length} image look-up(s) failed`);

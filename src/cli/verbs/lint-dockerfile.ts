@@ -86,6 +86,6 @@ Examples:
       const buildArgs = parseBuildArgs(flags.buildArg ?? []);
       const config = readProjectConfig(flags.config, paths);
       const report = lintDockerfiles(paths, { buildArgs, config });
-      process.exitCode = emitReport(report, flags);
+      process.exitCode = emitReport(report, flags, { title: `lint dockerfile ${paths.join(" ")}` });
     });
 }

@@ -110,7 +110,7 @@ export function registerLintK8s(lint: Command): void {
       objects: result.objects,
       rules: result.rules,
     });
-    process.exitCode = emitReport(report, flags);
+    process.exitCode = emitReport(report, flags, { title: `lint k8s ${paths.join(" ")}` });
   });
 }
 

@@ -27,7 +27,7 @@ th[aria-sort=ascending] .arrow::after{content:" \\25B2"}
 th[aria-sort=descending] .arrow::after{content:" \\25BC"}
 td.num{text-align:right}
 tr.hidden{display:none}
-.sev{display:inline-block;min-width:64px;text-align:center;border-radius:3px;padding:0 6px;color:#fff;font-size:12px;font-weight:600}
+.sev{display:inline-block;min-width:64px;text-align:center;border-radius:3px;padding:0 6px;color:#fff;font-size:12px;font-weight:600;white-space:nowrap}
 .sev-critical{background:var(--critical)}.sev-high{background:var(--high)}.sev-medium{background:var(--medium);color:#222}
 .sev-low{background:var(--low)}.sev-negligible{background:var(--negligible)}.sev-unknown{background:var(--unknown)}.sev-info{background:var(--info)}
 .errors li{color:var(--critical)}

@@ -5,15 +5,17 @@ import { renderSarif } from "../../report/sarif.js";
 import type { ScanResult } from "../result.js";
 import { renderScanCycloneDx } from "./cyclonedx.js";
 import { scanReport } from "./findings.js";
+import { renderScanHtml } from "./html.js";
 import { renderScanJson } from "./json.js";
 import { renderScanTable } from "./table.js";
 
 export { renderScanCycloneDx } from "./cyclonedx.js";
 export { fixText, messageOf, originText, scanReport } from "./findings.js";
+export { renderScanHtml, scanToHtml } from "./html.js";
 export { renderScanJson, rowJson, scanJson } from "./json.js";
 export { renderScanTable } from "./table.js";
 
-export const SCAN_FORMATS = ["table", "json", "sarif", "cyclonedx", "junit"] as const;
+export const SCAN_FORMATS = ["table", "json", "sarif", "cyclonedx", "junit", "html"] as const;
 export type ScanFormat = (typeof SCAN_FORMATS)[number];
 
 export function renderScan(
@@ -33,5 +35,7 @@ export function renderScan(
       return renderJunit(scanReport(result));
     case "cyclonedx":
       return renderScanCycloneDx(catalog, result);
+    case "html":
+      return renderScanHtml(result);
   }
 }
