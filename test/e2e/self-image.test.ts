@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { RegistryClient } from "../../src/registry/client.js";
+import { buildSharedDb } from "../scan/support.js";
 import { runCli } from "../support/cli.js";
 import { registryEnv } from "../support/registry-env.js";
 import { repoRoot } from "../support/shared.js";
@@ -26,6 +27,14 @@ interface SelfImage {
   compressedBytes: number;
   buildSeconds: number;
 }
+
+/** Without the shared vectors there is no vulnerability data: the scan step and this rule are left out. */
+const VULN_RULE = `    vulnerabilities:
+      maxSeverity: high
+      evidence: attestation
+      maxAge: 1d
+      key: { file: cosign.pub }
+`;
 
 const envDir = process.env.PORTCULLIS_TEST_ENV ?? "/tmp/portcullis-env";
 const infoFile = join(envDir, "self-image.json");
@@ -41,8 +50,11 @@ describe("Portcullis' own image: built, attested, scanned, signed, admitted", { 
   let pinned = "";
   let rebuild = "";
   const policy = join(dir, "policy.yaml");
+  let db: string | undefined;
 
-  before(() => {
+  before(async () => {
+    // The vulnerability data: the shared vectors' feeds (OSV with npm records, Alpine, Debian).
+    db = await buildSharedDb(dir);
     img = JSON.parse(readFileSync(infoFile, "utf8")) as SelfImage;
     pinned = `${img.repository}:${img.tag}@${img.digest}`;
     rebuild = `${img.repository}:${img.tag}-rebuild@${img.rebuildDigest}`;
@@ -67,8 +79,8 @@ spec:
     attestations:
       require:
         - images: ["${img.repository}"]
-          predicateTypes: ["https://cyclonedx.org/bom"]
-`,
+          predicateTypes: ["https://cyclonedx.org/bom"${db ? ', "https://cosign.sigstore.dev/attestation/vuln/v1"' : ""}]
+${db ? VULN_RULE : ""}`,
     );
   });
 
@@ -135,6 +147,23 @@ spec:
       }),
     );
     assert.equal(att.code, 0, att.stderr);
+    if (db) {
+      // "Fail the build on critical": the scan passes only without critical rows, and its
+      // result is signed as a cosign vuln attestation the policy then requires.
+      const scan = await timed("scan --fail-on critical --attest", () =>
+        runCli(
+          ["scan", pinned, "--fail-on", "critical", "--attest", "--key", "cosign.key", "-f", "json", "-q"],
+          { cwd: dir, env: { ...password, PORTCULLIS_DB: db as string }, timeoutMs: 300_000 },
+        ),
+      );
+      assert.equal(scan.code, 0, scan.stdout.slice(0, 2000) + scan.stderr);
+      const result = JSON.parse(scan.stdout) as { packages: number; vulnerabilities: { severity: string }[] };
+      t.diagnostic(
+        `scan: ${result.packages} packages, ${result.vulnerabilities.length} known vulnerabilities`,
+      );
+      assert.ok(result.packages > 50, "the scan saw the image's npm packages");
+      assert.ok(!result.vulnerabilities.some((v) => v.severity === "critical"));
+    }
     const sign = await timed("sign", () =>
       runCli(["sign", pinned, "--key", "cosign.key"], { cwd: dir, env: password }),
     );
@@ -147,7 +176,7 @@ spec:
     assert.notEqual(verifyRebuild.code, 0, "the unsigned rebuild does not verify");
   });
 
-  test("webhook install --image name@digest passes check --images with signature and attestation required", async () => {
+  test("webhook install --image name@digest passes check --images with signature, attestations and the vulnerability rule", async () => {
     const install = await runCli(["webhook", "install", "--image", pinned, "--policy", policy]);
     assert.equal(install.code, 0, install.stderr);
     writeFileSync(join(dir, "install.yaml"), install.stdout);
@@ -159,7 +188,7 @@ spec:
     assert.equal(report.findings.filter((f: { suppressed?: unknown }) => !f.suppressed).length, 0);
   });
 
-  test("the same check on an unsigned rebuild fails on the signature and the attestation", async () => {
+  test("the same check on an unsigned rebuild fails on the signature, the attestations and the vulnerability evidence", async () => {
     const install = await runCli(["webhook", "install", "--image", rebuild, "--policy", policy]);
     assert.equal(install.code, 0, install.stderr);
     writeFileSync(join(dir, "install-rebuild.yaml"), install.stdout);
@@ -173,5 +202,6 @@ spec:
     const rules = new Set((JSON.parse(check.stdout).findings as { rule: string }[]).map((f) => f.rule));
     assert.ok(rules.has("image-signature"), [...rules].join(", "));
     assert.ok(rules.has("image-attestation"), [...rules].join(", "));
+    if (db) assert.ok(rules.has("image-vulnerabilities"), [...rules].join(", "));
   });
 });
