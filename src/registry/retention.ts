@@ -127,7 +127,7 @@ export function validateRetentionRules(rules: RetentionRules): void {
     throw new RegistryError(
       "PROTOCOL",
       "-",
-      "no keep rule given: pass at least one of --keep-last, --keep-semver, --keep-younger-than, --keep-digests (a plan without one would delete everything)",
+      "no keep rule given: pass at least one of --keep-last, --keep-semver, --keep-younger-than, --keep-digests, --keep-running (with pods running images) — a plan without one would delete everything",
     );
 }
 

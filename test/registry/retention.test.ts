@@ -13,7 +13,9 @@ import { after, before, describe, test } from "node:test";
 import { parseAge } from "../../src/cli/verbs/registry.js";
 import { RegistryClient } from "../../src/registry/client.js";
 import { attachmentSubject } from "../../src/registry/retention.js";
+import { namespace, pod } from "../audit/cluster-fixture.js";
 import { runCli } from "../support/cli.js";
+import { startKubeApiServer } from "../support/kube-api-server.js";
 import { registryEnv, SKIP_NO_REGISTRY_ENV } from "../support/registry-env.js";
 import { tempDir } from "./temp-dir.js";
 
@@ -166,6 +168,52 @@ describe("registry retention (real registry with deletion enabled)", {
     const child = plan2.manifests.find((x: { digest: string }) => x.digest === d.child);
     assert.equal(child.decision, "keep");
     assert.match(child.reasons.join(), /referenced by kept index/);
+  });
+
+  test("--keep-running keeps what the cluster's pods run, and refuses to delete on a partial view", async () => {
+    // Pod "legacy" in prod still runs 1.0.0 (by the digest the kubelet reports); nothing runs nightly.
+    const api = await startKubeApiServer({
+      objects: [
+        namespace("prod"),
+        namespace("batch"),
+        pod("prod", "legacy-7d9f", [{ name: "app", image: `${repo}:1.0.0`, digest: d.old as string }]),
+      ],
+    });
+    try {
+      const args = [
+        "registry",
+        "retention",
+        repo,
+        "--keep-last",
+        "1",
+        "--keep-running",
+        "--kubeconfig",
+        api.kubeconfigFile,
+      ];
+      const r = await runCli([...args, "-f", "json"]);
+      assert.equal(r.code, 0, r.stderr);
+      const plan = JSON.parse(r.stdout);
+      const m = (digest: string) => plan.manifests.find((x: { digest: string }) => x.digest === digest);
+      assert.equal(m(d.old as string).decision, "keep");
+      assert.match(m(d.old as string).reasons.join(), /digest in use/);
+      assert.equal(m(d.nightly as string).decision, "delete");
+      assert.match(r.stderr, /1 digest\(s\) run by 1 pod\(s\)/);
+      // Pods of one namespace refused, and the cluster-wide list too: warned on a plan, fatal with --apply.
+      api.forbid({ resource: "pods", namespace: "batch" });
+      api.forbid({ resource: "pods" });
+      const partial = await runCli([...args, "-f", "json"]);
+      assert.equal(partial.code, 0, partial.stderr);
+      assert.match(partial.stderr, /pods of batch not read/);
+      const apply = await runCli([...args, "--apply", "-f", "json"]);
+      assert.equal(apply.code, 3, apply.stderr);
+      assert.match(apply.stderr, /not deleting anything/);
+      assert.equal((await client.listTags(repo)).length, 10, "nothing was deleted");
+      const stray = await runCli(["registry", "retention", repo, "--keep-last", "1", "--context", "x"]);
+      assert.equal(stray.code, 2);
+      assert.match(stray.stderr, /--context is only used with --keep-running/);
+    } finally {
+      await api.close();
+    }
   });
 
   test("bad flags are usage errors before any registry work", async () => {

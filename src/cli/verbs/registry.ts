@@ -5,6 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
+import { runningDigests } from "../../audit/running-digests.js";
+import { KubeClient } from "../../cluster/client.js";
+import { connect } from "../../cluster/connection.js";
+import { ClusterConfigError, KubeApiError } from "../../cluster/errors.js";
 import { InvalidReferenceError, parseReference } from "../../reference/index.js";
 import { RegistryError } from "../../registry/errors.js";
 import {
@@ -29,6 +33,10 @@ interface RetentionFlags extends RegistryFlags {
   keepYoungerThan?: string;
   keepDigests?: string[];
   apply?: boolean;
+  keepRunning?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string[];
   format?: "table" | "json";
   output?: string;
 }
@@ -42,6 +50,41 @@ export function parseAge(s: string): number {
     (m[2] ?? "d") as "m" | "h" | "d" | "w"
   ];
   return Math.round(Number(m[1]) * unit);
+}
+
+/**
+ * --keep-running: the digests the cluster's pods run (status imageIDs and digest-pinned specs).
+ * Namespaces whose pods cannot be read are warned about; with --apply they stop the run, since
+ * a partial view could delete an image something still runs.
+ */
+async function readRunning(flags: RetentionFlags): Promise<Set<string>> {
+  let connection: Awaited<ReturnType<typeof connect>>;
+  try {
+    connection = await connect({ kubeconfig: flags.kubeconfig, context: flags.context });
+  } catch (err) {
+    if (err instanceof ClusterConfigError) throw new UsageError(`--keep-running: ${err.message}`);
+    throw err;
+  }
+  let running: Awaited<ReturnType<typeof runningDigests>>;
+  try {
+    running = await runningDigests(new KubeClient(connection), flags.namespace);
+  } catch (err) {
+    if (err instanceof KubeApiError)
+      throw new OperationalError(`--keep-running: ${connection.server}: ${err.message}`);
+    throw err;
+  }
+  for (const u of running.unreadable)
+    process.stderr.write(
+      `warning: --keep-running: pods of ${u.namespace ?? "the cluster"} not read: ${u.message}\n`,
+    );
+  if (flags.apply && running.unreadable.length > 0)
+    throw new OperationalError(
+      `--keep-running: not deleting anything: the pods of ${running.unreadable.length} namespace(s) could not be read, so an image they run might be deleted (grant list on pods, or limit with --namespace)`,
+    );
+  process.stderr.write(
+    `--keep-running: ${running.digests.size} digest(s) run by ${running.pods} pod(s) in ${connection.server}\n`,
+  );
+  return new Set(running.digests.keys());
 }
 
 /** Digests from files: one per line, bare (`sha256:…`) or in a reference (`name@sha256:…`); `#` comments. */
@@ -115,6 +158,20 @@ export function register(program: Command): void {
       "keep these digests and their tags: one per line, bare or name@digest (repeatable; e.g. the images a cluster runs)",
       (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
     )
+    .option(
+      "--keep-running",
+      "keep every digest the cluster's pods run now (kubeconfig as kubectl; see --kubeconfig)",
+    )
+    .option(
+      "--kubeconfig <file>",
+      "with --keep-running: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)",
+    )
+    .option("--context <name>", "with --keep-running: kubeconfig context (default: the current context)")
+    .option(
+      "--namespace <ns>",
+      "with --keep-running: read pods of this namespace only (repeatable; default: all namespaces)",
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
     .option("--apply", "delete what the plan marks for deletion (the registry must allow deletes)")
     .addOption(
       new Option("-f, --format <format>", "output format (default: table on a TTY, json otherwise)").choices([
@@ -135,6 +192,7 @@ ${REGISTRY_HELP}
 Examples:
   portcullis registry retention registry.example.com/team/app --keep-last 10 --keep-semver '>=2'
   portcullis registry retention 127.0.0.1:5000/app --keep-younger-than 30d --keep-digests running.txt --apply
+  portcullis registry retention registry.example.com/team/app --keep-last 5 --keep-running --apply
 
 Exit codes: 0 planned (or applied), 2 bad flag or repository, 3 a registry failure or a deletion failed.`,
   );
@@ -157,7 +215,15 @@ Exit codes: 0 planned (or applied), 2 bad flag or repository, 3 a registry failu
     }
     if (flags.keepSemver !== undefined) rules.keepSemver = flags.keepSemver;
     if (flags.keepYoungerThan !== undefined) rules.keepYoungerThanMs = parseAge(flags.keepYoungerThan);
-    if (flags.keepDigests) rules.keepDigests = readDigests(flags.keepDigests);
+    for (const [flag, set] of [
+      ["--kubeconfig", flags.kubeconfig],
+      ["--context", flags.context],
+      ["--namespace", flags.namespace],
+    ] as const)
+      if (set && !flags.keepRunning) throw new UsageError(`${flag} is only used with --keep-running`);
+    const keep = new Set<string>(flags.keepDigests ? readDigests(flags.keepDigests) : []);
+    if (flags.keepRunning) for (const d of await readRunning(flags)) keep.add(d);
+    if (flags.keepDigests || flags.keepRunning) rules.keepDigests = keep;
     try {
       validateRetentionRules(rules);
     } catch (err) {
