@@ -2,6 +2,10 @@
  * The finding model shared by every check (manifests, Dockerfiles, images, policy) and every
  * reporter. Checks produce findings; reporters render them; neither knows the other.
  */
+import type { InputError, ObjectRef, SourceLocation } from "../shared/types.js";
+
+/** Where, what and which input: the shapes every layer shares (defined in src/shared/types.ts). */
+export type { InputError, ObjectRef, SourceLocation };
 
 export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -17,23 +21,6 @@ export function isSeverity(s: string): s is Severity {
 
 export function compareSeverity(a: Severity, b: Severity): number {
   return severityRank(a) - severityRank(b);
-}
-
-export interface SourceLocation {
-  file: string;
-  /** 1-based line. */
-  line: number;
-  /** 1-based column. */
-  column: number;
-  endLine?: number;
-  endColumn?: number;
-}
-
-export interface ObjectRef {
-  apiVersion?: string;
-  kind: string;
-  namespace?: string;
-  name?: string;
 }
 
 export interface Finding {
@@ -53,13 +40,6 @@ export interface Finding {
 }
 
 /** An input that could not be read or parsed. Other inputs are still processed. */
-export interface InputError {
-  file: string;
-  line?: number;
-  column?: number;
-  message: string;
-}
-
 /** What a reporter needs to know about a rule (for SARIF rule entries and --list-rules). */
 export interface RuleMeta {
   id: string;

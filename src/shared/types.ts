@@ -2,7 +2,7 @@
  * Types every layer shares — where something is in an input file, which Kubernetes object a
  * finding is about, and a problem with the input — defined below src/k8s, src/dockerfile and
  * src/report so that the model layers never import the reporting layer (no arrow points
- * upward). src/report/finding.ts uses the same shapes for its findings.
+ * upward). src/report/finding.ts re-exports them for its findings.
  */
 
 /** A position in an input file (1-based). */

@@ -10,7 +10,7 @@ import { verifyImageAttestations } from "../../sign/image-verification.js";
 import { predicateTypeFor } from "../../sign/in-toto.js";
 import { toCliError, UsageError } from "../errors.js";
 import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "../registry-options.js";
-import { loadPrivateKey, readTextFile, textFormatOption } from "../signing-options.js";
+import { attestedLine, loadPrivateKey, readTextFile, textFormatOption } from "../signing-options.js";
 import { addTrustOptions, policyFromFlags, printVerifications, type TrustFlags } from "../trust-options.js";
 
 const TYPES_HELP =
@@ -78,13 +78,7 @@ Exit codes: 0 attested, 2 bad usage or unreadable key/predicate, 3 registry fail
         recursive: flags.recursive,
       });
       if (flags.format === "json") process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-      else
-        for (const r of results) {
-          const where = r.stored.tag
-            ? `${r.stored.repository}:${r.stored.tag}`
-            : `${r.stored.repository}@${r.stored.manifestDigest}`;
-          process.stdout.write(`attested ${r.image}@${r.digest} (${r.predicateType}) → ${where}\n`);
-        }
+      else for (const r of results) process.stdout.write(attestedLine(r));
     } catch (err) {
       throw toCliError(err);
     } finally {

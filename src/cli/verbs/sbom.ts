@@ -11,7 +11,7 @@ import type { LayerProgress } from "../../image/walk.js";
 import { parseReference } from "../../reference/index.js";
 import { isRegistryError } from "../../registry/index.js";
 import { generateSbom, SBOM_FORMATS, type SbomFormat } from "../../sbom/index.js";
-import { attestImage, predicateTypeFor } from "../../sign/index.js";
+import { predicateTypeFor } from "../../sign/index.js";
 import { OperationalError, toCliError, UsageError } from "../errors.js";
 import { parsePlatformOption } from "../option-values.js";
 import {
@@ -22,7 +22,7 @@ import {
   registryOptionsFromFlags,
 } from "../registry-options.js";
 import { useColor } from "../report-options.js";
-import { loadPrivateKey } from "../signing-options.js";
+import { attestAndReport, loadPrivateKey } from "../signing-options.js";
 
 interface SbomFlags extends RegistryFlags {
   format?: SbomFormat;
@@ -219,26 +219,13 @@ Exit codes: 0 written (and attested), 2 bad usage or an unreadable image/SBOM/ke
         } catch (err) {
           throw toCliError(err);
         }
-        const client = clientFromFlags(flags);
-        try {
-          const stored = await attestImage(client, target, {
-            privateKey,
-            predicateType: predicateTypeFor(ATTEST_TYPES[format] as string) as string,
-            predicate: JSON.parse(text),
-            signatureRepo: flags.signatureRepo,
-            bundle: flags.bundle,
-          });
-          for (const r of stored) {
-            const where = r.stored.tag
-              ? `${r.stored.repository}:${r.stored.tag}`
-              : `${r.stored.repository}@${r.stored.manifestDigest}`;
-            process.stderr.write(`attested ${r.image}@${r.digest} (${r.predicateType}) → ${where}\n`);
-          }
-        } catch (err) {
-          throw toCliError(err);
-        } finally {
-          await client.close();
-        }
+        await attestAndReport(clientFromFlags(flags), target, {
+          privateKey,
+          predicateType: predicateTypeFor(ATTEST_TYPES[format] as string) as string,
+          predicate: JSON.parse(text),
+          signatureRepo: flags.signatureRepo,
+          bundle: flags.bundle,
+        });
       }
       process.exitCode = 0;
     });

@@ -21,13 +21,12 @@ import { renderScan, SCAN_FORMATS, type ScanFormat } from "../../scan/report/ind
 import { failsAt, isVulnSeverity } from "../../scan/result.js";
 import type { VulnSeverity } from "../../scan/types.js";
 import { readVexFile, VexError, type VexStatement } from "../../scan/vex.js";
-import { attestImage } from "../../sign/index.js";
 import { toCliError as cliError, OperationalError, UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
 import { parseDuration, repeatable } from "../option-values.js";
 import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "../registry-options.js";
 import { useColor } from "../report-options.js";
-import { loadPrivateKey } from "../signing-options.js";
+import { attestAndReport, loadPrivateKey } from "../signing-options.js";
 
 interface ScanFlags extends RegistryFlags {
   format?: ScanFormat;
@@ -338,26 +337,13 @@ unreadable image/SBOM/ignore/VEX file, 3 database missing or registry failure.`,
         } catch (err) {
           throw cliError(err);
         }
-        const client = clientFromFlags(flags);
-        try {
-          const stored = await attestImage(client, target, {
-            privateKey,
-            predicateType: VULN_PREDICATE_TYPE,
-            predicate: vulnPredicate(result),
-            signatureRepo: flags.signatureRepo,
-            bundle: flags.bundle,
-          });
-          for (const r of stored) {
-            const where = r.stored.tag
-              ? `${r.stored.repository}:${r.stored.tag}`
-              : `${r.stored.repository}@${r.stored.manifestDigest}`;
-            process.stderr.write(`attested ${r.image}@${r.digest} (${r.predicateType}) → ${where}\n`);
-          }
-        } catch (err) {
-          throw cliError(err);
-        } finally {
-          await client.close();
-        }
+        await attestAndReport(clientFromFlags(flags), target, {
+          privateKey,
+          predicateType: VULN_PREDICATE_TYPE,
+          predicate: vulnPredicate(result),
+          signatureRepo: flags.signatureRepo,
+          bundle: flags.bundle,
+        });
       }
       process.exitCode = failsAt(result, failOn) ? 1 : 0;
     } finally {
