@@ -17,7 +17,7 @@ function topHelp(): string {
     "Verbs:",
     ...lines,
     "",
-    "Common flags: -f/--format table|json|sarif|junit, -o/--output FILE, --fail-on low|medium|high|critical,",
+    "Common flags: -f/--format table|json|sarif|junit|html, -o/--output FILE, --fail-on low|medium|high|critical,",
     "              -q/--quiet, --no-color (or NO_COLOR=1), --policy FILE",
     "Exit codes:   0 nothing at or above --fail-on, 1 findings at or above it, 2 bad usage or unreadable",
     "              input, 3 operational failure (registry unreachable, auth refused, ...)",

@@ -44,7 +44,7 @@ export const VERBS: VerbEntry[] = [
   },
   {
     name: "scan",
-    summary: "find known vulnerabilities in an image's packages (table, JSON, SARIF, CycloneDX, JUnit)",
+    summary: "find known vulnerabilities in an image's packages (table, JSON, SARIF, CycloneDX, JUnit, HTML)",
     load: () => import("./verbs/scan.js"),
   },
   {
