@@ -8,7 +8,7 @@
  * converts those itself, with the same limits).
  */
 import { type Document, isAlias, isMap, isPair, isSeq, type LineCounter } from "yaml";
-import { decodeInputText } from "../report/input-text.js";
+import { decodeInputText } from "../shared/input-text.js";
 
 /** A problem with a configuration text, at a 1-based line and column. */
 export interface YamlProblem {

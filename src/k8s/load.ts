@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { decodeInputText } from "../report/input-text.js";
+import { decodeInputText } from "../shared/input-text.js";
 import type { InputError } from "../shared/types.js";
 import { type ManifestSource, parseManifestText } from "./source.js";
 

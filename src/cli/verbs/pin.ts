@@ -13,7 +13,7 @@ import { isDockerfileName, looksLikeDockerfile } from "../../pin/find-dockerfile
 import type { SourceProblem } from "../../pin/image-site.js";
 import { markUnwritten, type PinResult, type PinSource, pinSources } from "../../pin/pinner.js";
 import { unifiedDiff } from "../../pin/unified-diff.js";
-import { decodeInputText } from "../../report/input-text.js";
+import { decodeInputText } from "../../shared/input-text.js";
 import { describeFsError, writeOutputFile } from "../files.js";
 import {
   addRegistryOptions,

@@ -16,7 +16,7 @@ import {
   type Report,
   type RuleMeta,
 } from "../../report/finding.js";
-import { decodeInputText } from "../../report/input-text.js";
+import { decodeInputText } from "../../shared/input-text.js";
 import { VERSION } from "../../version.js";
 import { ignoreDirectives, ignoredBy } from "./ignores.js";
 import { DOCKERFILE_RULES } from "./registry.js";

@@ -7,7 +7,7 @@
  * A UTF-8 byte-order mark is dropped. Not for parsing (see src/k8s, src/dockerfile).
  */
 import { isUtf8 } from "node:buffer";
-import type { InputError } from "./finding.js";
+import type { InputError } from "./types.js";
 
 export type DecodedInput = { text: string; error?: undefined } | { text?: undefined; error: InputError };
 
