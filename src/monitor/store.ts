@@ -7,8 +7,15 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
 import type Database from "better-sqlite3";
-import type { ImageScanSource, ImageScanStatus, StoredVulnerability } from "../audit/scan-status.js";
+import type {
+  ImageScanSource,
+  ImageScanStatus,
+  ScannedVulnerability,
+  StoredVulnerability,
+} from "../audit/scan-status.js";
+import type { CatalogResult } from "../catalog/index.js";
 import { isSeverity, type Severity } from "../report/finding.js";
 
 const SCHEMA = `
@@ -37,8 +44,9 @@ export interface ScanRecordInput {
   digest: string;
   repository: string;
   scannedAt: Date;
-  sbom?: string;
-  vulnerabilities: Omit<StoredVulnerability, "firstSeen">[];
+  /** The image's catalog (kept gzipped JSON), for rescans without a pull. */
+  sbom?: CatalogResult;
+  vulnerabilities: ScannedVulnerability[];
 }
 
 export class ResultStore implements ImageScanSource {
@@ -74,7 +82,7 @@ export class ResultStore implements ImageScanSource {
       this.see(input.digest, input.repository, input.scannedAt);
       this.db
         .prepare("UPDATE images SET scanned_at = ?, sbom = COALESCE(?, sbom) WHERE digest = ?")
-        .run(at, input.sbom ?? null, input.digest);
+        .run(at, input.sbom ? gzipSync(JSON.stringify(input.sbom)) : null, input.digest);
       const old = new Map(
         (
           this.db
@@ -140,10 +148,23 @@ export class ResultStore implements ImageScanSource {
   }
 
   /** Digests with a stored SBOM, for a rescan after a database update. */
-  sboms(): { digest: string; repository: string; sbom: string }[] {
+  sbomDigests(): { digest: string; repository: string }[] {
     return this.db
-      .prepare("SELECT digest, repository, sbom FROM images WHERE sbom IS NOT NULL ORDER BY digest")
-      .all() as { digest: string; repository: string; sbom: string }[];
+      .prepare("SELECT digest, repository FROM images WHERE sbom IS NOT NULL ORDER BY digest")
+      .all() as { digest: string; repository: string }[];
+  }
+
+  /** The SBOM stored for a digest (undefined when none or unreadable). */
+  storedSbom(digest: string): CatalogResult | undefined {
+    const row = this.db.prepare("SELECT sbom FROM images WHERE digest = ?").get(digest) as
+      | { sbom: Buffer | null }
+      | undefined;
+    if (!row?.sbom) return undefined;
+    try {
+      return JSON.parse(gunzipSync(row.sbom).toString("utf8")) as CatalogResult;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Highest severity per scanned digest (for metrics). */

@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { runAudit } from "../../src/audit/run.js";
 import { parseImageId } from "../../src/audit/running-images.js";
 import { parseSince } from "../../src/audit/since.js";
+import type { CatalogResult } from "../../src/catalog/index.js";
 import { KubeClient } from "../../src/cluster/client.js";
 import { connect } from "../../src/cluster/connection.js";
 import { ResultStore } from "../../src/monitor/store.js";
@@ -17,6 +18,11 @@ import { type KubeApiServer, startKubeApiServer } from "../support/kube-api-serv
 import { digestOf, docsCluster, TEST_POLICY } from "./cluster-fixture.js";
 
 const policy = parsePolicy(TEST_POLICY, "policy.yaml");
+const SBOM: CatalogResult = {
+  image: { reference: "r@sha256:1", digest: "sha256:1", layers: [] },
+  packages: [],
+  errors: [],
+} as unknown as CatalogResult;
 
 describe("audit library", () => {
   let api: KubeApiServer;
@@ -120,7 +126,7 @@ describe("audit library", () => {
           digest: d,
           repository: "r",
           scannedAt: new Date("2026-12-01T00:00:00Z"),
-          sbom: "{}",
+          sbom: SBOM,
           vulnerabilities: [v1],
         })
         .map((v) => v.id),
@@ -147,7 +153,8 @@ describe("audit library", () => {
           ["CVE-2", "2026-12-02T00:00:00.000Z"],
         ],
       );
-    assert.equal(store.sboms().length, 1, "the SBOM is kept when a rescan gives none");
+    assert.deepEqual(store.sbomDigests(), [{ digest: d, repository: "r" }]);
+    assert.deepEqual(store.storedSbom(d), SBOM, "the SBOM is kept when a rescan gives none");
     assert.equal((await store.lookup(digestOf("never"))).state, "not-scanned");
     store.close();
   });
