@@ -114,6 +114,8 @@ export class Monitor {
     if (!u) return Promise.resolve();
     this.updating ??= (async () => {
       try {
+        // Only the leader updates (and rescans): followers would race on the same data.
+        if (this.elector && !(await this.elector.tryAcquire())) return;
         const changed = await u.update();
         this.log({ level: "info", msg: "vulnerability database updated", changed });
         if (!changed) return;
