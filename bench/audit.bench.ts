@@ -10,7 +10,7 @@ import { runAudit } from "../src/audit/run.js";
 import type { ImageScanSource } from "../src/audit/scan-status.js";
 import { KubeClient } from "../src/cluster/client.js";
 import { connect } from "../src/cluster/connection.js";
-import { ResultStore } from "../src/monitor/store.js";
+import { openResultStore } from "../src/monitor/store.js";
 import { parsePolicy } from "../src/policy/load.js";
 import { loadOptionalModules } from "../src/policy/optional-modules.js";
 import { deployment, digestOf, namespace, TEST_POLICY } from "../test/audit/cluster-fixture.js";
@@ -24,9 +24,9 @@ export default async function bench(): Promise<void> {
     objects.push(...deployment(`team-${w % 10}`, `app-${w}`, [{ name: "app", image }], 10));
   }
   const api = await startKubeApiServer({ objects });
-  const store = await ResultStore.open(":memory:");
+  const store = await openResultStore(":memory:");
   for (let i = 0; i < 200; i++) {
-    store.record({
+    await store.record({
       digest: digestOf(`nginx:1.${i}.0`),
       repository: "docker.io/library/nginx",
       scannedAt: new Date("2026-12-01T00:00:00Z"),
@@ -60,6 +60,6 @@ export default async function bench(): Promise<void> {
   console.log(
     `  image look-ups: ${lookups.size} digests, ${once ? "each once" : "SOME MORE THAN ONCE"}; pod list pages: ${pods}; findings: ${r.report.findings.length}`,
   );
-  store.close();
+  await store.close();
   await api.close();
 }

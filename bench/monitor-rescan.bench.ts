@@ -17,7 +17,7 @@ import type { KubeClient } from "../src/cluster/client.js";
 import { updateVulnerabilityDb } from "../src/monitor/db-update.js";
 import { createMonitorMetrics } from "../src/monitor/metrics.js";
 import { Monitor } from "../src/monitor/monitor.js";
-import { ResultStore } from "../src/monitor/store.js";
+import { openResultStore } from "../src/monitor/store.js";
 import { parsePolicy } from "../src/policy/load.js";
 import { digestOf, TEST_POLICY } from "../test/audit/cluster-fixture.js";
 import { buildDb } from "../test/audit/scan-fixture.js";
@@ -48,13 +48,13 @@ export default async function bench(): Promise<void> {
     const catalogs = await Promise.all(
       ["debian:bookworm", "alpine:3.18", "app:1.0"].map((n) => catalogImage(`${env.plain}/portcullis/${n}`)),
     );
-    const store = await ResultStore.open(join(dir, "results.db"));
+    const store = await openResultStore(join(dir, "results.db"));
     let packages = 0;
     for (let i = 0; i < SBOMS; i++) {
       const base = catalogs[i % catalogs.length] as (typeof catalogs)[number];
       const kept = base.packages.filter((_p, k) => (k * 7 + i) % 10 !== 0);
       packages += kept.length;
-      store.record({
+      await store.record({
         digest: digestOf(`bench-image-${i}`),
         repository: `registry.example/team-${i % 20}/app-${i}`,
         scannedAt: new Date("2026-12-01T00:00:00Z"),
@@ -83,7 +83,7 @@ export default async function bench(): Promise<void> {
     const total = performance.now() - t0;
     const rescan = logs.find((l) => l.msg === "stored SBOMs rescanned")?.ms as number | undefined;
     let findings = 0;
-    for (const d of store.sbomDigests().slice(0, 3)) {
+    for (const d of (await store.sbomDigests()).slice(0, 3)) {
       const r = await store.lookup(d.digest);
       if (r.state === "scanned") findings += r.vulnerabilities.length;
     }
@@ -96,7 +96,7 @@ export default async function bench(): Promise<void> {
     );
     await m.stop();
     await scanner.close();
-    store.close();
+    await store.close();
   } finally {
     server.close();
     rmSync(dir, { recursive: true, force: true });

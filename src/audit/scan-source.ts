@@ -37,13 +37,13 @@ export class ScanningSource implements ImageScanSource {
       return stored;
     const now = this.opts.now?.() ?? new Date();
     try {
-      const sbom = results?.storedSbom(digest);
+      const sbom = await results?.storedSbom(digest);
       let scan: Awaited<ReturnType<ImageScanner["scan"]>>;
       if (sbom && scanner.rescan) scan = { vulnerabilities: await scanner.rescan(sbom) };
       else scan = await scanner.scan(repository, digest);
       this.scanned++;
       if (results) {
-        results.record({
+        await results.record({
           digest,
           repository,
           scannedAt: now,

@@ -204,17 +204,14 @@ export class Monitor {
     }
     // Each digest never seen before is noted, and each not yet scanned is scanned once, by the leader.
     const scanner = this.opts.scanner;
-    const toScan = result.images.filter((img) => {
-      if (!img.digest) return false;
-      if (this.opts.store.see(img.digest, img.repository, this.now()))
+    const toScan: typeof result.images = [];
+    for (const img of result.images) {
+      if (!img.digest) continue;
+      if (await this.opts.store.see(img.digest, img.repository, this.now()))
         this.log({ level: "info", msg: "new image digest", digest: img.digest, repository: img.repository });
-      return (
-        scanner !== undefined &&
-        scanner.available?.() !== false &&
-        img.scan.state !== "scanned" &&
-        !this.failed.has(img.digest)
-      );
-    });
+      if (!scanner || scanner.available?.() === false) continue;
+      if (img.scan.state !== "scanned" && !this.failed.has(img.digest)) toScan.push(img);
+    }
     await mapBounded(toScan, this.opts.scanConcurrency ?? 4, (img) =>
       this.scanDigest(img.repository, img.digest as string, img.workloads),
     );
@@ -241,7 +238,7 @@ export class Monitor {
     try {
       const r = await scanner.scan(repository, digest);
       this.scans++;
-      const fresh = this.opts.store.record({
+      const fresh = await this.opts.store.record({
         digest,
         repository,
         scannedAt: this.now(),
@@ -265,12 +262,12 @@ export class Monitor {
     const users = new Map(
       (this.last?.images ?? []).filter((i) => i.digest).map((i) => [i.digest as string, i.workloads]),
     );
-    for (const s of this.opts.store.sbomDigests()) {
-      const sbom = this.opts.store.storedSbom(s.digest);
+    for (const s of await this.opts.store.sbomDigests()) {
+      const sbom = await this.opts.store.storedSbom(s.digest);
       if (!sbom) continue;
       const end = this.opts.metrics.rescanDuration.startTimer();
       const vulns = await scanner.rescan(sbom).finally(end);
-      const fresh = this.opts.store.record({
+      const fresh = await this.opts.store.record({
         digest: s.digest,
         repository: s.repository,
         scannedAt: this.now(),

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ResultStore } from "../../src/monitor/store.js";
+import { openResultStore } from "../../src/monitor/store.js";
 import { runCli } from "../support/cli.js";
 import { type KubeApiServer, startKubeApiServer } from "../support/kube-api-server.js";
 import { digestOf, docsCluster, TEST_POLICY } from "./cluster-fixture.js";
@@ -212,9 +212,9 @@ describe("portcullis audit against the Kubernetes API test server", () => {
   test("--since lists only the stored findings first seen since then, by running digest", async () => {
     const fresh = await startKubeApiServer({ objects: docsCluster() });
     const db = join(dir, "results.db");
-    const store = await ResultStore.open(db);
+    const store = await openResultStore(db);
     const nginx = digestOf("nginx:1.14.2");
-    store.record({
+    await store.record({
       digest: nginx,
       repository: "docker.io/library/nginx",
       scannedAt: new Date("2026-11-20T00:00:00Z"),
@@ -222,7 +222,7 @@ describe("portcullis audit against the Kubernetes API test server", () => {
         { id: "CVE-2019-9511", severity: "high", package: "nginx", version: "1.14.2-2+deb10u1" },
       ],
     });
-    store.record({
+    await store.record({
       digest: nginx,
       repository: "docker.io/library/nginx",
       scannedAt: new Date("2026-12-02T00:00:00Z"),
@@ -237,7 +237,7 @@ describe("portcullis audit against the Kubernetes API test server", () => {
         },
       ],
     });
-    store.close();
+    await store.close();
     try {
       const r = await runCli([
         "audit",

@@ -14,7 +14,7 @@ import { ScanningSource } from "../../src/audit/scan-source.js";
 import { catalogImage } from "../../src/catalog/index.js";
 import { KubeClient } from "../../src/cluster/client.js";
 import { connect } from "../../src/cluster/connection.js";
-import { ResultStore } from "../../src/monitor/store.js";
+import { openResultStore } from "../../src/monitor/store.js";
 import { parsePolicy } from "../../src/policy/load.js";
 import { loadOptionalModules } from "../../src/policy/optional-modules.js";
 import { sharedFeeds } from "../scan/support.js";
@@ -55,7 +55,7 @@ describe("audit scan source", { skip }, () => {
           return catalogImage(image);
         },
       });
-    const results = await ResultStore.open(join(dir, "results.db"));
+    const results = await openResultStore(join(dir, "results.db"));
     const audit = async (scanner: VulnerabilityScanner) => {
       const scans = new ScanningSource({ scanner, results });
       const r = await runAudit({ client, scope: {}, policy, scans });
@@ -82,6 +82,6 @@ describe("audit scan source", { skip }, () => {
         { critical: 1, high: 5, medium: 4, low: 50 },
       ],
     );
-    results.close();
+    await results.close();
   });
 });

@@ -20,7 +20,7 @@ import { connect } from "../../src/cluster/connection.js";
 import { updateVulnerabilityDb } from "../../src/monitor/db-update.js";
 import { createMonitorMetrics } from "../../src/monitor/metrics.js";
 import { Monitor } from "../../src/monitor/monitor.js";
-import { ResultStore } from "../../src/monitor/store.js";
+import { openResultStore } from "../../src/monitor/store.js";
 import { parsePolicy } from "../../src/policy/load.js";
 import { loadOptionalModules } from "../../src/policy/optional-modules.js";
 import { buildDb, envDigest, scanCluster, scanPolicy } from "../audit/scan-fixture.js";
@@ -89,7 +89,7 @@ describe("portcullis monitor scans, updates the database and rescans stored SBOM
         return catalogImage(image);
       },
     });
-    const store = await ResultStore.open(join(dir, "results.db"));
+    const store = await openResultStore(join(dir, "results.db"));
     const metrics = createMonitorMetrics();
     const logs: Record<string, unknown>[] = [];
     const m = new Monitor({
@@ -112,7 +112,7 @@ describe("portcullis monitor scans, updates the database and rescans stored SBOM
       await m.idle();
       assert.equal(reads.length, 2, "two distinct digests, each read once");
       assert.equal(m.scans, 2);
-      assert.ok(store.storedSbom(app), "the SBOM is kept");
+      assert.ok(await store.storedSbom(app), "the SBOM is kept");
       const shop = api.get("PolicyReport", "shop", "portcullis") as {
         results: { policy: string; rule: string; result: string; severity?: string }[];
       };
@@ -154,7 +154,7 @@ describe("portcullis monitor scans, updates the database and rescans stored SBOM
       assert.equal(m.rescans, 2);
     } finally {
       await m.stop();
-      store.close();
+      await store.close();
       await scanner.close();
     }
   });
@@ -169,20 +169,17 @@ describe("portcullis monitor scans, updates the database and rescans stored SBOM
     const cliEnv = { env: { XDG_CACHE_HOME: join(dir, "cache") }, timeoutMs: 300_000 };
     const r = await runCli([...base, "--db", db, "--results-db", results, "--once"], cliEnv);
     assert.equal(r.code, 0, r.stderr);
-    const store = await ResultStore.open(results);
+    const store = await openResultStore(results);
     try {
       const app = await store.lookup(envDigest(env, "app:1.0"));
       assert.equal(app.state === "scanned" && app.vulnerabilities.length, 60);
       assert.deepEqual(
-        store
-          .sbomDigests()
-          .map((d) => d.repository)
-          .sort(),
+        (await store.sbomDigests()).map((d) => d.repository).sort(),
         [`${env.plain}/portcullis/alpine`, `${env.plain}/portcullis/app`],
         "both SBOMs kept",
       );
     } finally {
-      store.close();
+      await store.close();
     }
     const bad = await runCli([...base, "--db-update-interval", "soon", "--once"], cliEnv);
     assert.equal(bad.code, 2);

@@ -12,11 +12,11 @@ import { parseSince } from "../../audit/since.js";
 import { KubeClient } from "../../cluster/client.js";
 import { connect } from "../../cluster/connection.js";
 import { ClusterConfigError, KubeApiError } from "../../cluster/errors.js";
-import { defaultStorePath, ResultStore } from "../../monitor/store.js";
+import { defaultStorePath, openResultStore, type ResultStore } from "../../monitor/store.js";
 import { ImageInspector } from "../../policy/inspector.js";
 import { loadOptionalModules } from "../../policy/optional-modules.js";
 import { exitCodeFor, type Severity } from "../../report/finding.js";
-import { vulnDbLocation } from "../../scan/database.js";
+import { isPostgresLocation, vulnDbLocation } from "../../scan/database.js";
 import { OperationalError, UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
 import { requirePolicy } from "../policy-file.js";
@@ -67,7 +67,7 @@ export function register(program: Command): void {
     .option("--no-scan", "do not scan images; report only stored scan results")
     .option(
       "--results-db <file>",
-      "scan results and SBOMs per digest (default: $XDG_CACHE_HOME/portcullis/results.db; written when scanning)",
+      "scan results and SBOMs per digest: a file or postgres://… (default: the --db PostgreSQL database, else $XDG_CACHE_HOME/portcullis/results.db; written when scanning)",
     )
     .option(
       "--since <when>",
@@ -137,17 +137,18 @@ Examples:
     }
     const format = resolveFormat(flags) as AuditFormat;
     if (flags.scan) await clientFromFlags(flags).close();
+    const location = await vulnDbLocation(flags.db);
     const scanner = flags.scan
-      ? await VulnerabilityScanner.open({
-          dbLocation: await vulnDbLocation(flags.db),
-          registry: registryOptionsFromFlags(flags),
-        })
+      ? await VulnerabilityScanner.open({ dbLocation: location, registry: registryOptionsFromFlags(flags) })
       : undefined;
     const scanning = scanner?.available() ?? false;
-    // Scanning writes results (created on first use); otherwise only existing results are read.
+    // Results live beside a shared (PostgreSQL) database; else in a file, written when scanning
+    // (created on first use), otherwise only read when it exists.
     const dbFile =
-      flags.resultsDb ?? (scanning || existsSync(defaultStorePath()) ? defaultStorePath() : undefined);
-    if (flags.resultsDb && !scanning && !existsSync(flags.resultsDb))
+      flags.resultsDb ??
+      (isPostgresLocation(location) ? location : undefined) ??
+      (scanning || existsSync(defaultStorePath()) ? defaultStorePath() : undefined);
+    if (flags.resultsDb && !isPostgresLocation(flags.resultsDb) && !scanning && !existsSync(flags.resultsDb))
       throw new UsageError(`--results-db: no file ${flags.resultsDb}`);
     if (since && !dbFile)
       throw new UsageError(
@@ -159,7 +160,13 @@ Examples:
     if (scanner?.missing && !flags.quiet)
       process.stderr.write(`warning: images not scanned: ${scanner.missing}\n`);
 
-    const store = dbFile ? await ResultStore.open(dbFile) : undefined;
+    let store: ResultStore | undefined;
+    try {
+      store = dbFile ? await openResultStore(dbFile) : undefined;
+    } catch (err) {
+      await scanner?.close();
+      throw new OperationalError(`--results-db: ${(err as Error).message}`);
+    }
     const scans = new ScanningSource({
       scanner,
       results: store,
@@ -221,7 +228,7 @@ Examples:
       throw err;
     } finally {
       client.close();
-      store?.close();
+      await store?.close();
       await scanner?.close();
       await inspector?.close();
     }

@@ -14,9 +14,9 @@ import { chooseSources, updateVulnerabilityDb } from "../../monitor/db-update.js
 import { monitorManifests } from "../../monitor/install.js";
 import { createMonitorMetrics } from "../../monitor/metrics.js";
 import { Monitor } from "../../monitor/monitor.js";
-import { defaultStorePath, ResultStore } from "../../monitor/store.js";
+import { defaultStorePath, openResultStore, type ResultStore } from "../../monitor/store.js";
 import { loadOptionalModules } from "../../policy/optional-modules.js";
-import { vulnDbLocation } from "../../scan/database.js";
+import { isPostgresLocation, vulnDbLocation } from "../../scan/database.js";
 import { toCliError as cliError, OperationalError, UsageError } from "../errors.js";
 import { parseDuration } from "../option-values.js";
 import { requirePolicy } from "../policy-file.js";
@@ -74,7 +74,7 @@ export function register(program: Command): void {
     .option("--policy <file>", "the ImagePolicy file (required)")
     .option(
       "--results-db <file>",
-      "scan results and SBOMs per digest (default: $XDG_CACHE_HOME/portcullis/results.db)",
+      "scan results and SBOMs per digest: a file or postgres://… (default: the --db PostgreSQL database, else $XDG_CACHE_HOME/portcullis/results.db)",
     )
     .option(
       "--db <file|postgres://…>",
@@ -138,7 +138,14 @@ Examples:
       throw err;
     }
     await loadOptionalModules();
-    const store = await ResultStore.open(flags.resultsDb ?? defaultStorePath());
+    let store: ResultStore;
+    try {
+      store = await openResultStore(
+        flags.resultsDb ?? (isPostgresLocation(location) ? location : defaultStorePath()),
+      );
+    } catch (err) {
+      throw new OperationalError(`--results-db: ${(err as Error).message}`);
+    }
     const scanner = flags.scan
       ? await VulnerabilityScanner.open({ dbLocation: location, registry: registryOptionsFromFlags(flags) })
       : undefined;
@@ -210,7 +217,7 @@ Examples:
     } finally {
       server?.close();
       client.close();
-      store.close();
+      await store.close();
       await scanner?.close();
     }
   });
