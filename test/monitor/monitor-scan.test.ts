@@ -4,7 +4,8 @@
  * carry the vulnerability results, and a scheduled `db update` (from a local HTTP server standing
  * in for osv.dev, with ETags) that brings a new critical advisory for express 4.17.1 makes the
  * monitor match the stored SBOMs again without reading the images and raise a Warning Event on
- * each workload running app:1.0. An unchanged source (304) rescans nothing.
+ * each workload running app:1.0. An unchanged source (304) rescans nothing. With a postgres://
+ * --db, the scan results live in the same PostgreSQL database and audit reads them there.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -23,10 +24,12 @@ import { Monitor } from "../../src/monitor/monitor.js";
 import { openResultStore } from "../../src/monitor/store.js";
 import { parsePolicy } from "../../src/policy/load.js";
 import { loadOptionalModules } from "../../src/policy/optional-modules.js";
+import { importFeeds, openVulnStore } from "../../src/vulndb/index.js";
 import { buildDb, envDigest, scanCluster, scanPolicy } from "../audit/scan-fixture.js";
 import { sharedFeeds } from "../scan/support.js";
 import { runCli } from "../support/cli.js";
 import { type KubeApiServer, startKubeApiServer } from "../support/kube-api-server.js";
+import { skipReason, startPostgres } from "../support/postgres.js";
 import { registryEnv, SKIP_NO_REGISTRY_ENV } from "../support/registry-env.js";
 import { SKIP_NO_SHARED } from "../support/shared.js";
 import { buildZip, osvRecord } from "../vulndb/zip-writer.js";
@@ -184,5 +187,53 @@ describe("portcullis monitor scans, updates the database and rescans stored SBOM
     const bad = await runCli([...base, "--db-update-interval", "soon", "--once"], cliEnv);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--db-update-interval: invalid duration "soon"/);
+  });
+
+  test("with --db postgres://, vulnerability data and scan results share the PostgreSQL database", async (t) => {
+    if (!env) return;
+    const cluster = startPostgres();
+    if (!cluster) {
+      t.skip(skipReason);
+      return;
+    }
+    try {
+      const url = cluster.createDatabase("monitor_shared");
+      const vulndb = await openVulnStore(url, { write: true });
+      try {
+        await importFeeds(vulndb, sharedFeeds() as string[]);
+      } finally {
+        await vulndb.close();
+      }
+      const policy = join(dir, "pg-policy.yaml");
+      writeFileSync(policy, scanPolicy(env));
+      const cliEnv = { env: { XDG_CACHE_HOME: join(dir, "pg-cache") }, timeoutMs: 300_000 };
+      const base = ["--kubeconfig", api.kubeconfigFile, "--policy", policy, "--db", url];
+      const r = await runCli(["monitor", ...base, "--once"], cliEnv);
+      assert.equal(r.code, 0, r.stderr);
+      const store = await openResultStore(url);
+      try {
+        const app = await store.lookup(envDigest(env, "app:1.0"));
+        assert.equal(app.state === "scanned" && app.vulnerabilities.length, 60);
+        assert.equal((await store.sbomDigests()).length, 2);
+      } finally {
+        await store.close();
+      }
+      // audit reads the monitor's results from the same database (no scan of its own).
+      const a = await runCli(
+        ["audit", ...base, "-A", "--no-scan", "-f", "json", "--fail-on", "none"],
+        cliEnv,
+      );
+      assert.equal(a.code, 0, a.stderr);
+      const images = (JSON.parse(a.stdout) as { audit: { images: { counts?: unknown }[] } }).audit.images;
+      assert.deepEqual(
+        images.map((i) => i.counts),
+        [
+          { critical: 0, high: 0, medium: 0, low: 20 },
+          { critical: 1, high: 5, medium: 4, low: 50 },
+        ],
+      );
+    } finally {
+      cluster.stop();
+    }
   });
 });
