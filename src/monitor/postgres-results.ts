@@ -1,5 +1,5 @@
 /**
- * The results store (store.ts) in PostgreSQL (pg): for a monitor whose data lives in the shared
+ * The results store (results.ts) in PostgreSQL (pg): for a monitor whose data lives in the shared
  * database, and audits run elsewhere that read the same results. Tables are prefixed `monitor_`
  * (the vulnerability data's are `vuln_`), created on first open under an advisory lock; each
  * record is one transaction that locks its image row, so replicas and audits never interleave
@@ -17,7 +17,7 @@ import {
   type ScanRecordInput,
   statusFrom,
   unpackSbom,
-} from "./store.js";
+} from "./results.js";
 
 /** Advisory lock key for creating the tables ("MONI"). */
 const SCHEMA_LOCK = 0x4d4f4e49;

@@ -1,5 +1,5 @@
 /**
- * The results store (store.ts) in a small SQLite file (better-sqlite3), the default: one file on
+ * The results store (results.ts) in a small SQLite file (better-sqlite3), the default: one file on
  * the monitor's volume or in the user's cache. Statements run synchronously inside the async API.
  */
 import { mkdirSync } from "node:fs";
@@ -15,7 +15,7 @@ import {
   type ScanRecordInput,
   statusFrom,
   unpackSbom,
-} from "./store.js";
+} from "./results.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS images (
