@@ -52,6 +52,8 @@ export class Monitor {
   private updating?: Promise<void>;
   /** Digests whose scan failed: retried after the next database update. */
   private readonly failed = new Set<string>();
+  /** `digest@databaseTime` already brought up to date (a stale result is rescanned once). */
+  private readonly current = new Set<string>();
   private running?: Promise<void>;
   private again = false;
   private elector?: LeaseElector;
@@ -209,8 +211,19 @@ export class Monitor {
       if (!img.digest) continue;
       if (await this.opts.store.see(img.digest, img.repository, this.now()))
         this.log({ level: "info", msg: "new image digest", digest: img.digest, repository: img.repository });
-      if (!scanner || scanner.available?.() === false) continue;
-      if (img.scan.state !== "scanned" && !this.failed.has(img.digest)) toScan.push(img);
+      if (!scanner || scanner.available?.() === false || this.failed.has(img.digest)) continue;
+      // Not scanned yet, or scanned before the database's last update (e.g. updated while the
+      // monitor was down): once per database version.
+      const built = scanner.databaseUpdatedAt?.();
+      const stale =
+        img.scan.state === "scanned" &&
+        built !== undefined &&
+        img.scan.scannedAt < built &&
+        !this.current.has(`${img.digest}@${built}`);
+      if (img.scan.state !== "scanned" || stale) {
+        if (built) this.current.add(`${img.digest}@${built}`);
+        toScan.push(img);
+      }
     }
     await mapBounded(toScan, this.opts.scanConcurrency ?? 4, (img) =>
       this.scanDigest(img.repository, img.digest as string, img.workloads),
@@ -236,13 +249,18 @@ export class Monitor {
     if (!scanner) return;
     const end = this.opts.metrics.scanDuration.startTimer();
     try {
-      const r = await scanner.scan(repository, digest);
+      // A stored SBOM is matched again (no pull); otherwise the image is read.
+      const sbom = scanner.rescan ? await this.opts.store.storedSbom(digest) : undefined;
+      const r =
+        sbom && scanner.rescan
+          ? { vulnerabilities: await scanner.rescan(sbom) }
+          : await scanner.scan(repository, digest);
       this.scans++;
       const fresh = await this.opts.store.record({
         digest,
         repository,
         scannedAt: this.now(),
-        sbom: r.sbom,
+        ...("sbom" in r && r.sbom ? { sbom: r.sbom } : {}),
         vulnerabilities: r.vulnerabilities,
       });
       await this.alert(repository, digest, workloads, fresh);

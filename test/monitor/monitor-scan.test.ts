@@ -162,6 +162,52 @@ describe("portcullis monitor scans, updates the database and rescans stored SBOM
     }
   });
 
+  test("a stored result older than the database is matched again from its SBOM at start (no read)", async () => {
+    if (!env) return;
+    const db = (await buildDb(dir, "restart.db")) as string;
+    const app = envDigest(env, "app:1.0");
+    const store = await openResultStore(join(dir, "restart-results.db"));
+    await store.record({
+      digest: app,
+      repository: `${env.plain}/portcullis/app`,
+      scannedAt: new Date("2026-01-01T00:00:00Z"),
+      sbom: await catalogImage(`${env.plain}/portcullis/app@${app}`),
+      vulnerabilities: [],
+    });
+    const reads: string[] = [];
+    const scanner = await VulnerabilityScanner.open({
+      dbLocation: db,
+      sbomCache: false,
+      catalog: (image) => {
+        reads.push(image);
+        return catalogImage(image);
+      },
+    });
+    const m = new Monitor({
+      client,
+      policy: parsePolicy(scanPolicy(env), "policy.yaml"),
+      store,
+      scanner,
+      metrics: createMonitorMetrics(),
+      policyReports: false,
+      log: () => {},
+    });
+    try {
+      await m.start();
+      await m.idle();
+      assert.deepEqual(reads, [`${env.plain}/portcullis/alpine@${envDigest(env, "alpine:3.18")}`]);
+      const now = await store.lookup(app);
+      assert.equal(now.state === "scanned" && now.vulnerabilities.length, 60);
+      assert.equal(m.scans, 2);
+      await m.reconcile();
+      assert.equal(m.scans, 2, "once per database version");
+    } finally {
+      await m.stop();
+      await store.close();
+      await scanner.close();
+    }
+  });
+
   test("the CLI: monitor --once scans with --db and keeps results and SBOMs in --results-db", async () => {
     if (!env) return;
     const db = (await buildDb(dir, "cli.db")) as string;
