@@ -1,14 +1,22 @@
 /**
  * Audit output. `json` is the common report ({ tool, findings, errors, summary }) with an `audit`
  * section (workloads, images, unreadable namespaces, dry run); `table` shows workloads, then
- * images, then what could not be read; `sarif` and `junit` are the common reporters' (findings
- * only). Not for: deciding anything (run.ts does).
+ * images (with their most severe findings), then what could not be read; `sarif` and `junit` are
+ * the common reporters' (findings only); `html` is the self-contained report (html.ts).
+ * Not for: deciding anything (run.ts does).
  */
 import pc from "picocolors";
+import { renderHtml } from "../report/html/index.js";
 import { REPORT_FORMATS, type ReportFormat, renderReport } from "../report/index.js";
+import { auditToHtml } from "./html.js";
 import type { AuditResult, ImageResult } from "./run.js";
 
-export const AUDIT_FORMATS = REPORT_FORMATS;
+export const AUDIT_FORMATS = [...new Set([...REPORT_FORMATS, "html"] as const)];
+export type AuditFormat = ReportFormat | "html";
+
+const RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
+/** Findings shown per image in the table. */
+const TOP = 3;
 
 function shortDigest(d: string | undefined): string {
   return d ? `${d.slice(0, 19)}…` : "(not started)";
@@ -48,6 +56,16 @@ export function auditTable(r: AuditResult, opts: { color: boolean; quiet: boolea
     out.push(`  ${i.repository}@${shortDigest(i.digest)}  ${scanText(i)}`);
     out.push(c.dim(`      ${i.specImages.join(", ")}; ${i.pods} pod(s): ${i.workloads.join(", ")}`));
     for (const d of i.drift ?? []) out.push(c.yellow(`      drift: ${d.image} now points to ${d.current}`));
+    if (i.scan.state === "not-scanned") out.push(c.dim(`      ${i.scan.reason}`));
+    else {
+      const top = [...i.scan.vulnerabilities]
+        .sort((a, b) => RANK[a.severity] - RANK[b.severity])
+        .slice(0, TOP);
+      for (const v of top)
+        out.push(`      ${v.severity.padEnd(8)} ${v.id} in ${v.package}${v.version ? ` ${v.version}` : ""}`);
+      const more = i.scan.vulnerabilities.length - top.length;
+      if (more > 0) out.push(c.dim(`      … and ${more} more`));
+    }
   }
   const vulns = r.report.findings.filter((f) => f.rule === "vulnerability");
   if (vulns.length) {
@@ -88,9 +106,10 @@ export function auditTable(r: AuditResult, opts: { color: boolean; quiet: boolea
 
 export function renderAudit(
   r: AuditResult,
-  format: ReportFormat,
-  opts: { color: boolean; quiet: boolean },
+  format: AuditFormat,
+  opts: { color: boolean; quiet: boolean; generatedAt?: Date },
 ): string {
+  if (format === "html") return renderHtml(auditToHtml(r, { generatedAt: opts.generatedAt }));
   if (format === "json") return `${JSON.stringify(auditJson(r), null, 2)}\n`;
   if (format === "table") return auditTable(r, opts);
   return renderReport(r.report, format, opts);

@@ -38,7 +38,7 @@ export const AUDIT_RULES: RuleMeta[] = [
   {
     id: "vulnerability",
     severity: "high",
-    title: "A running image has a known vulnerability (from stored scan results)",
+    title: "A running image has a known vulnerability (scanned, or from stored scan results)",
     docs: "docs/audit.md#vulnerabilities",
   },
 ];
@@ -190,6 +190,7 @@ export async function auditInventory(inv: Inventory, opts: EvaluateOptions): Pro
         return { ...g, scan: { state: "not-scanned", reason: "no container of it has started" } };
       imageLookups++;
       const scan = await scans.lookup(g.digest, g.repository);
+      if (scan.state === "not-scanned" && scan.failed) lookupFailures.push(scan.reason);
       const r: ImageResult = { ...g, scan };
       if (scan.state === "scanned") r.counts = countBySeverity(scan.vulnerabilities);
       return r;

@@ -1,9 +1,11 @@
 /**
  * The seam between audit/monitor and vulnerability scanning: "what is known about this digest".
- * An ImageScanSource answers from stored results (src/monitor/store.ts) or, when a scanner is
- * wired in, by scanning; until then images are reported as "not scanned". Audit asks once per
- * distinct digest, with bounded concurrency.
+ * An ImageScanSource answers from stored results (src/monitor/store.ts), by scanning
+ * (scan-source.ts over image-scanner.ts), or not at all (NO_SCANS: "not scanned"). Audit asks
+ * once per distinct digest, with bounded concurrency. ImageScanner is what a scanner offers:
+ * scan a digest (keeping its SBOM) and match a stored SBOM again without a pull.
  */
+import type { CatalogResult } from "../catalog/index.js";
 import type { Severity } from "../report/finding.js";
 
 export interface StoredVulnerability {
@@ -23,7 +25,32 @@ export type ImageScanStatus =
       scannedAt: string;
       vulnerabilities: StoredVulnerability[];
     }
-  | { state: "not-scanned"; reason: string };
+  | {
+      state: "not-scanned";
+      reason: string;
+      /** The scan was attempted and failed (unreadable image, registry down): operational. */
+      failed?: boolean;
+    };
+
+/** One scan row before it is stored (the store adds firstSeen). */
+export type ScannedVulnerability = Omit<StoredVulnerability, "firstSeen">;
+
+/** What audit and monitor need from a scanner (image-scanner.ts; tests inject fakes). */
+export interface ImageScanner {
+  /** False while there is no vulnerability database (images stay "not scanned"). */
+  available?(): boolean;
+  /** Scan one image by digest; the SBOM is kept for rescans. */
+  scan(
+    repository: string,
+    digest: string,
+  ): Promise<{ sbom?: CatalogResult; vulnerabilities: ScannedVulnerability[] }>;
+  /** Match a stored SBOM against the current database (no pull). */
+  rescan?(sbom: CatalogResult): Promise<ScannedVulnerability[]>;
+  /** The database's newest update (ISO), for "is a stored result current" and metrics. */
+  databaseUpdatedAt?(): string | undefined;
+  /** Open the database again (after `db update`). */
+  reopen?(): Promise<void>;
+}
 
 export interface ImageScanSource {
   /** Results for a digest; never throws for "unknown" (that is not-scanned). */

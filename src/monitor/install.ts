@@ -2,7 +2,7 @@
  * `portcullis monitor install`: the manifests that run the monitor in a cluster — Namespace,
  * ServiceAccount, least-privilege RBAC (get/list/watch of workloads, pods and namespaces; write
  * policyreports, clusterpolicyreports and events; its own Lease, by name), ConfigMap with the
- * policy, a PersistentVolumeClaim for the results store, a Deployment whose pod passes the
+ * policy, a PersistentVolumeClaim for the vulnerability database and the results store, a Deployment whose pod passes the
  * restricted Pod Security Standard, and a Service for the metrics port.
  */
 import { stringify } from "yaml";
@@ -96,7 +96,7 @@ export function monitorManifests(opts: MonitorInstallOptions): string {
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",
       metadata: { name: `${MONITOR_NAME}-data`, namespace: ns, labels },
-      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "2Gi" } } },
+      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
     },
     {
       apiVersion: "apps/v1",
@@ -129,6 +129,8 @@ export function monitorManifests(opts: MonitorInstallOptions): string {
                   "/etc/portcullis/policy/policy.yaml",
                   "--results-db",
                   "/var/lib/portcullis/results.db",
+                  "--db",
+                  "/var/lib/portcullis/vuln.db",
                   "--metrics-listen",
                   `0.0.0.0:${port}`,
                   "--lease-namespace",

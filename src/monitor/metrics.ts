@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics of `portcullis monitor` (prom-client, one Registry per monitor): running
  * images by highest severity, workloads the webhook would deny by rule, vulnerability database
- * age, scan durations, reconciles, PolicyReport write conflicts, leadership.
+ * age, scan and rescan durations, reconciles, PolicyReport write conflicts, leadership.
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
@@ -11,6 +11,7 @@ export interface MonitorMetrics {
   denied: Gauge<"rule">;
   databaseAge: Gauge;
   scanDuration: Histogram;
+  rescanDuration: Histogram;
   reconciles: Counter<"result">;
   reportConflicts: Counter;
   newCritical: Counter;
@@ -43,6 +44,12 @@ export function createMonitorMetrics(): MonitorMetrics {
       name: "portcullis_monitor_scan_duration_seconds",
       help: "Time to scan one image digest",
       buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    }),
+    rescanDuration: new Histogram({
+      name: "portcullis_monitor_rescan_duration_seconds",
+      help: "Time to match one stored SBOM again after a database update (no pull)",
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
       registers,
     }),
     reconciles: new Counter({

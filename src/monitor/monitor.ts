@@ -4,12 +4,15 @@
  * never seen before is scanned once and its results stored, namespaces' PolicyReports are
  * written in place, metrics are updated, and a new critical finding on a running image is logged
  * and raised as a Warning Event on the workload. With a Lease, only the leader writes.
- * Scanning is behind ImageScanner: without one, images are "not scanned".
+ * On a schedule (dbUpdate) the vulnerability database is updated; when it changed, every stored
+ * SBOM is matched again (no pull) and new critical findings on running images are raised.
+ * Scanning is behind ImageScanner (src/audit/image-scanner.ts): without one, or without a
+ * database, images are "not scanned" until one is there.
  */
 import { randomBytes } from "node:crypto";
 import type { Inventory, Unreadable } from "../audit/inventory.js";
 import { type AuditResult, auditInventory } from "../audit/run.js";
-import type { StoredVulnerability } from "../audit/scan-status.js";
+import { type ImageScanner, mapBounded, type StoredVulnerability } from "../audit/scan-status.js";
 import type { KubeClient, KubeObject } from "../cluster/client.js";
 import { KubeApiError } from "../cluster/errors.js";
 import { Informer } from "../cluster/informer.js";
@@ -19,20 +22,9 @@ import { LeaseElector, type LeaseOptions } from "./lease.js";
 import type { MonitorMetrics } from "./metrics.js";
 import { clusterPolicyReport, namespaceResults, policyReport } from "./policy-report.js";
 import { ReportCrdMissing, writeReport } from "./report-writer.js";
-import type { ResultStore, ScanRecordInput } from "./store.js";
+import type { ResultStore } from "./store.js";
 
-/** What monitor needs from a scanner (wired when src/scan lands). */
-export interface ImageScanner {
-  /** Scan one image by digest; the SBOM is kept for rescans. */
-  scan(
-    repository: string,
-    digest: string,
-  ): Promise<{ sbom?: string; vulnerabilities: ScanRecordInput["vulnerabilities"] }>;
-  /** Match a stored SBOM against the current database (no pull). */
-  rescan?(sbom: string): Promise<ScanRecordInput["vulnerabilities"]>;
-  /** `db update`; returns the database's build time. */
-  updateDatabase?(): Promise<Date | undefined>;
-}
+export type { ImageScanner };
 
 export interface MonitorOptions {
   client: KubeClient;
@@ -44,6 +36,10 @@ export interface MonitorOptions {
   /** Write PolicyReports (default true). */
   policyReports?: boolean;
   lease?: LeaseOptions;
+  /** `db update` every intervalMs; update() says whether the data changed. */
+  dbUpdate?: { intervalMs: number; update: () => Promise<boolean> };
+  /** New digests scanned at once (default 4). */
+  scanConcurrency?: number;
   debounceMs?: number;
   log?: (entry: Record<string, unknown>) => void;
   now?: () => Date;
@@ -52,6 +48,12 @@ export interface MonitorOptions {
 export class Monitor {
   private readonly informers: Informer[] = [];
   private timer?: NodeJS.Timeout;
+  private updateTimer?: NodeJS.Timeout;
+  private updating?: Promise<void>;
+  /** Digests whose scan failed: retried after the next database update. */
+  private readonly failed = new Set<string>();
+  /** `digest@databaseTime` already brought up to date (a stale result is rescanned once). */
+  private readonly current = new Set<string>();
   private running?: Promise<void>;
   private again = false;
   private elector?: LeaseElector;
@@ -61,6 +63,7 @@ export class Monitor {
   last?: AuditResult;
   reconciles = 0;
   scans = 0;
+  rescans = 0;
 
   constructor(private readonly opts: MonitorOptions) {
     if (opts.lease) this.elector = new LeaseElector(opts.client, opts.lease);
@@ -100,6 +103,37 @@ export class Monitor {
       }
     }
     await this.reconcile();
+    const u = this.opts.dbUpdate;
+    if (u) {
+      this.updateTimer = setInterval(() => void this.updateDatabase(), u.intervalMs);
+      if (this.opts.scanner?.available?.() === false) void this.updateDatabase();
+    }
+  }
+
+  /** `db update`; when the data changed, reopen it and rescan every stored SBOM, then reconcile. */
+  updateDatabase(): Promise<void> {
+    const u = this.opts.dbUpdate;
+    if (!u) return Promise.resolve();
+    this.updating ??= (async () => {
+      try {
+        // Only the leader updates (and rescans): followers would race on the same data.
+        if (this.elector && !(await this.elector.tryAcquire())) return;
+        const changed = await u.update();
+        this.log({ level: "info", msg: "vulnerability database updated", changed });
+        if (!changed) return;
+        await this.opts.scanner?.reopen?.();
+        this.failed.clear();
+        const end = Date.now();
+        const n = await this.rescanStored();
+        this.log({ level: "info", msg: "stored SBOMs rescanned", images: n, ms: Date.now() - end });
+        await this.reconcile();
+      } catch (err) {
+        this.log({ level: "error", msg: "database update failed", error: (err as Error).message });
+      } finally {
+        this.updating = undefined;
+      }
+    })();
+    return this.updating;
   }
 
   private schedule(): void {
@@ -170,17 +204,31 @@ export class Monitor {
       this.opts.metrics.reconciles.inc({ result: "follower" });
       return;
     }
-    // Each digest never seen before is noted (and scanned, once) by the leader.
-    let newScans = false;
+    // Each digest never seen before is noted, and each not yet scanned is scanned once, by the leader.
+    const scanner = this.opts.scanner;
+    const toScan: typeof result.images = [];
     for (const img of result.images) {
       if (!img.digest) continue;
-      if (!this.opts.store.see(img.digest, img.repository, this.now())) continue;
-      this.log({ level: "info", msg: "new image digest", digest: img.digest, repository: img.repository });
-      if (this.opts.scanner) {
-        newScans = true;
-        await this.scanDigest(img.repository, img.digest, img.workloads);
+      if (await this.opts.store.see(img.digest, img.repository, this.now()))
+        this.log({ level: "info", msg: "new image digest", digest: img.digest, repository: img.repository });
+      if (!scanner || scanner.available?.() === false || this.failed.has(img.digest)) continue;
+      // Not scanned yet, or scanned before the database's last update (e.g. updated while the
+      // monitor was down): once per database version.
+      const built = scanner.databaseUpdatedAt?.();
+      const stale =
+        img.scan.state === "scanned" &&
+        built !== undefined &&
+        img.scan.scannedAt < built &&
+        !this.current.has(`${img.digest}@${built}`);
+      if (img.scan.state !== "scanned" || stale) {
+        if (built) this.current.add(`${img.digest}@${built}`);
+        toScan.push(img);
       }
     }
+    await mapBounded(toScan, this.opts.scanConcurrency ?? 4, (img) =>
+      this.scanDigest(img.repository, img.digest as string, img.workloads),
+    );
+    const newScans = toScan.length > 0;
     const final = newScans
       ? await auditInventory(this.inventory(), {
           policy: this.opts.policy,
@@ -201,17 +249,23 @@ export class Monitor {
     if (!scanner) return;
     const end = this.opts.metrics.scanDuration.startTimer();
     try {
-      const r = await scanner.scan(repository, digest);
+      // A stored SBOM is matched again (no pull); otherwise the image is read.
+      const sbom = scanner.rescan ? await this.opts.store.storedSbom(digest) : undefined;
+      const r =
+        sbom && scanner.rescan
+          ? { vulnerabilities: await scanner.rescan(sbom) }
+          : await scanner.scan(repository, digest);
       this.scans++;
-      const fresh = this.opts.store.record({
+      const fresh = await this.opts.store.record({
         digest,
         repository,
         scannedAt: this.now(),
-        sbom: r.sbom,
+        ...("sbom" in r && r.sbom ? { sbom: r.sbom } : {}),
         vulnerabilities: r.vulnerabilities,
       });
       await this.alert(repository, digest, workloads, fresh);
     } catch (err) {
+      this.failed.add(digest);
       this.log({ level: "error", msg: "scan failed", digest, repository, error: (err as Error).message });
     } finally {
       end();
@@ -226,9 +280,12 @@ export class Monitor {
     const users = new Map(
       (this.last?.images ?? []).filter((i) => i.digest).map((i) => [i.digest as string, i.workloads]),
     );
-    for (const s of this.opts.store.sboms()) {
-      const vulns = await scanner.rescan(s.sbom);
-      const fresh = this.opts.store.record({
+    for (const s of await this.opts.store.sbomDigests()) {
+      const sbom = await this.opts.store.storedSbom(s.digest);
+      if (!sbom) continue;
+      const end = this.opts.metrics.rescanDuration.startTimer();
+      const vulns = await scanner.rescan(sbom).finally(end);
+      const fresh = await this.opts.store.record({
         digest: s.digest,
         repository: s.repository,
         scannedAt: this.now(),
@@ -238,6 +295,7 @@ export class Monitor {
       if (running) await this.alert(s.repository, s.digest, running, fresh);
       n++;
     }
+    this.rescans += n;
     return n;
   }
 
@@ -285,6 +343,8 @@ export class Monitor {
 
   private updateMetrics(r: AuditResult): void {
     const m = this.opts.metrics;
+    const built = this.opts.scanner?.databaseUpdatedAt?.();
+    if (built) m.databaseAge.set(Math.max(0, (this.now().getTime() - Date.parse(built)) / 1000));
     m.images.reset();
     for (const img of r.images) {
       let sev = "not_scanned";
@@ -328,7 +388,9 @@ export class Monitor {
 
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
+    if (this.updateTimer) clearInterval(this.updateTimer);
     this.timer = undefined;
+    await this.updating;
     await Promise.all(this.informers.map((i) => i.stop()));
     await this.running;
   }

@@ -1,6 +1,6 @@
 /**
  * The audit library: tag drift through an inspector whose tag resolver is a table, objects with
- * missing fields, the imageID and --since parsers, and the results store's first-seen times.
+ * missing fields, the imageID and --since parsers (the results store: test/monitor/result-store.test.ts).
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -9,7 +9,6 @@ import { parseImageId } from "../../src/audit/running-images.js";
 import { parseSince } from "../../src/audit/since.js";
 import { KubeClient } from "../../src/cluster/client.js";
 import { connect } from "../../src/cluster/connection.js";
-import { ResultStore } from "../../src/monitor/store.js";
 import { ImageInspector } from "../../src/policy/inspector.js";
 import { parsePolicy } from "../../src/policy/load.js";
 import { loadOptionalModules } from "../../src/policy/optional-modules.js";
@@ -108,47 +107,4 @@ describe("audit library", () => {
       assert.equal(parseSince(text, now)?.toISOString(), want);
     });
   }
-
-  test("the results store keeps each finding's first-seen time and returns only new findings", async () => {
-    const store = await ResultStore.open(":memory:");
-    const d = digestOf("x");
-    const v1 = { id: "CVE-1", severity: "high" as const, package: "openssl" };
-    const v2 = { id: "CVE-2", severity: "critical" as const, package: "zlib" };
-    assert.deepEqual(
-      store
-        .record({
-          digest: d,
-          repository: "r",
-          scannedAt: new Date("2026-12-01T00:00:00Z"),
-          sbom: "{}",
-          vulnerabilities: [v1],
-        })
-        .map((v) => v.id),
-      ["CVE-1"],
-    );
-    assert.deepEqual(
-      store
-        .record({
-          digest: d,
-          repository: "r",
-          scannedAt: new Date("2026-12-02T00:00:00Z"),
-          vulnerabilities: [v1, v2],
-        })
-        .map((v) => v.id),
-      ["CVE-2"],
-    );
-    const got = await store.lookup(d);
-    assert.equal(got.state, "scanned");
-    if (got.state === "scanned")
-      assert.deepEqual(
-        got.vulnerabilities.map((v) => [v.id, v.firstSeen]),
-        [
-          ["CVE-1", "2026-12-01T00:00:00.000Z"],
-          ["CVE-2", "2026-12-02T00:00:00.000Z"],
-        ],
-      );
-    assert.equal(store.sboms().length, 1, "the SBOM is kept when a rescan gives none");
-    assert.equal((await store.lookup(digestOf("never"))).state, "not-scanned");
-    store.close();
-  });
 });

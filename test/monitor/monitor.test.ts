@@ -14,7 +14,7 @@ import { connect } from "../../src/cluster/connection.js";
 import { monitorManifests } from "../../src/monitor/install.js";
 import { createMonitorMetrics } from "../../src/monitor/metrics.js";
 import { type ImageScanner, Monitor } from "../../src/monitor/monitor.js";
-import { ResultStore } from "../../src/monitor/store.js";
+import { openResultStore } from "../../src/monitor/store.js";
 import { evaluatePolicy } from "../../src/policy/engine.js";
 import { loadPolicyFile, parsePolicy } from "../../src/policy/load.js";
 import { loadOptionalModules } from "../../src/policy/optional-modules.js";
@@ -51,7 +51,7 @@ describe("portcullis monitor", () => {
         };
       },
     };
-    const store = await ResultStore.open(":memory:");
+    const store = await openResultStore(":memory:");
     const metrics = createMonitorMetrics();
     const logs: Record<string, unknown>[] = [];
     const now = new Date("2026-12-04T06:00:00Z");
@@ -115,14 +115,14 @@ describe("portcullis monitor", () => {
       assert.ok(report.results.some((r) => r.policy === "vulnerabilities" && r.rule === "CVE-2025-0001"));
     } finally {
       await m.stop();
-      store.close();
+      await store.close();
     }
   });
 
   test("without the PolicyReport CRDs the monitor says so once and keeps evaluating", async () => {
     const bare = await startKubeApiServer({ objects: docsCluster(), crds: false });
     const c = new KubeClient(await connect({ kubeconfig: bare.kubeconfigFile }));
-    const store = await ResultStore.open(":memory:");
+    const store = await openResultStore(":memory:");
     const logs: Record<string, unknown>[] = [];
     const m = new Monitor({
       client: c,
@@ -141,7 +141,7 @@ describe("portcullis monitor", () => {
     } finally {
       await m.stop();
       c.close();
-      store.close();
+      await store.close();
       await bare.close();
     }
   });

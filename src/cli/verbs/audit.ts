@@ -4,17 +4,19 @@
  */
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { renderAudit } from "../../audit/render.js";
+import { VulnerabilityScanner } from "../../audit/image-scanner.js";
+import { AUDIT_FORMATS, type AuditFormat, renderAudit } from "../../audit/render.js";
 import { runAudit } from "../../audit/run.js";
-import type { ImageScanSource } from "../../audit/scan-status.js";
+import { ScanningSource } from "../../audit/scan-source.js";
 import { parseSince } from "../../audit/since.js";
 import { KubeClient } from "../../cluster/client.js";
 import { connect } from "../../cluster/connection.js";
 import { ClusterConfigError, KubeApiError } from "../../cluster/errors.js";
-import { defaultStorePath, ResultStore } from "../../monitor/store.js";
+import { defaultStorePath, openResultStore, type ResultStore } from "../../monitor/store.js";
 import { ImageInspector } from "../../policy/inspector.js";
 import { loadOptionalModules } from "../../policy/optional-modules.js";
 import { exitCodeFor, type Severity } from "../../report/finding.js";
+import { isPostgresLocation, vulnDbLocation } from "../../scan/database.js";
 import { OperationalError, UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
 import { requirePolicy } from "../policy-file.js";
@@ -35,6 +37,8 @@ interface AuditFlags extends ReportFlags, RegistryFlags {
   dryRunPolicy?: string;
   images?: boolean;
   resultsDb?: string;
+  db?: string;
+  scan: boolean;
   since?: string;
   concurrency: string;
   chunkSize: string;
@@ -57,8 +61,13 @@ export function register(program: Command): void {
     .option("--dry-run-policy <file>", "also show which workloads NEW.yaml would newly deny or allow")
     .option("--images", "look images up in registries: digests, signatures, attestations, tag drift")
     .option(
+      "--db <file|postgres://…>",
+      "the vulnerability database (default: $PORTCULLIS_DB, else $XDG_CACHE_HOME/portcullis/vuln.db)",
+    )
+    .option("--no-scan", "do not scan images; report only stored scan results")
+    .option(
       "--results-db <file>",
-      "stored scan results per digest (default: $XDG_CACHE_HOME/portcullis/results.db if present)",
+      "scan results and SBOMs per digest: a file or postgres://… (default: the --db PostgreSQL database, else $XDG_CACHE_HOME/portcullis/results.db; written when scanning)",
     )
     .option(
       "--since <when>",
@@ -68,6 +77,7 @@ export function register(program: Command): void {
     .option("--chunk-size <n>", "objects per list page, as kubectl's --chunk-size", "500");
   addRegistryOptions(cmd);
   addReportOptions(cmd, { failOn: "high" });
+  cmd.options.find((o) => o.long === "--format")?.choices([...AUDIT_FORMATS]);
   cmd.addHelpText(
     "after",
     `
@@ -76,13 +86,21 @@ bare Pods (in pages), evaluates each with the engine the admission webhook uses,
 images by the digest the kubelet runs (status.containerStatuses[].imageID). Namespaces that RBAC
 refuses are reported and the rest is audited.
 
+Each distinct running digest is scanned once (--concurrency at a time) with the vulnerability
+database 'portcullis db' builds: a stored result newer than the database is used as it is, a
+stored or cached SBOM is matched again, otherwise the image is read from its registry. Results
+and SBOMs are kept in --results-db, so '--since' lists what is new and 'monitor' shares them.
+Without a database images are reported as "not scanned" (with the reason).
+
 Exit codes: 0 clean, 1 findings at or above --fail-on (enforce-mode violations are high), 2 bad
-input (kubeconfig, policy, flags), 3 nothing could be read (401, unreachable) or look-ups failed.
+input (kubeconfig, policy, flags), 3 nothing could be read (401, unreachable), look-ups or scans
+failed, or --fail-on was given and the vulnerability database is missing.
 
 Examples:
   portcullis audit -A --policy policy.yaml
   portcullis audit -n shop --policy policy.yaml --dry-run-policy stricter.yaml
-  portcullis audit -A --policy policy.yaml --since 7d -f json -o audit.json`,
+  portcullis audit -A --policy policy.yaml --since 7d -f json -o audit.json
+  portcullis audit -A --policy policy.yaml -f html -o audit.html`,
   );
   cmd.action(async (flags: AuditFlags) => {
     const policy = requirePolicy(flags.policy);
@@ -102,12 +120,6 @@ Examples:
       throw new UsageError(
         `--since: expected a date (2026-12-01) or a duration (24h, 7d), got ${JSON.stringify(flags.since)}`,
       );
-    const dbFile = flags.resultsDb ?? (existsSync(defaultStorePath()) ? defaultStorePath() : undefined);
-    if (flags.resultsDb && !existsSync(flags.resultsDb))
-      throw new UsageError(`--results-db: no file ${flags.resultsDb}`);
-    if (since && !dbFile)
-      throw new UsageError("--since needs stored scan results (--results-db FILE, written by monitor)");
-
     let connection: Awaited<ReturnType<typeof connect>>;
     try {
       connection = await connect({ kubeconfig: flags.kubeconfig, context: flags.context });
@@ -123,10 +135,45 @@ Examples:
         registry: registryOptionsFromFlags(flags),
       });
     }
-    const store = dbFile ? await ResultStore.open(dbFile) : undefined;
-    const scans: ImageScanSource | undefined = store;
+    const format = resolveFormat(flags) as AuditFormat;
+    if (flags.scan) await clientFromFlags(flags).close();
+    const location = await vulnDbLocation(flags.db);
+    const scanner = flags.scan
+      ? await VulnerabilityScanner.open({ dbLocation: location, registry: registryOptionsFromFlags(flags) })
+      : undefined;
+    const scanning = scanner?.available() ?? false;
+    // Results live beside a shared (PostgreSQL) database; else in a file, written when scanning
+    // (created on first use), otherwise only read when it exists.
+    const dbFile =
+      flags.resultsDb ??
+      (isPostgresLocation(location) ? location : undefined) ??
+      (scanning || existsSync(defaultStorePath()) ? defaultStorePath() : undefined);
+    if (flags.resultsDb && !isPostgresLocation(flags.resultsDb) && !scanning && !existsSync(flags.resultsDb))
+      throw new UsageError(`--results-db: no file ${flags.resultsDb}`);
+    if (since && !dbFile)
+      throw new UsageError(
+        "--since needs stored scan results (a vulnerability database to scan with, or --results-db FILE)",
+      );
+    const missing = !flags.scan
+      ? "not scanned (--no-scan)"
+      : scanner?.missing && `vulnerability database missing: ${scanner.missing}`;
+    if (scanner?.missing && !flags.quiet)
+      process.stderr.write(`warning: images not scanned: ${scanner.missing}\n`);
+
+    let store: ResultStore | undefined;
+    try {
+      store = dbFile ? await openResultStore(dbFile) : undefined;
+    } catch (err) {
+      await scanner?.close();
+      throw new OperationalError(`--results-db: ${(err as Error).message}`);
+    }
+    const scans = new ScanningSource({
+      scanner,
+      results: store,
+      ...(missing ? { missingReason: missing } : {}),
+    });
     const client = new KubeClient(connection, { pageSize: chunkSize });
-    const progress = !flags.quiet && process.stderr.isTTY;
+    const progress = !flags.quiet && process.stderr.isTTY && format !== "json";
     try {
       const result = await runAudit({
         client,
@@ -154,14 +201,23 @@ Examples:
         process.stderr.write(`warning: ${u.namespace ? `namespace ${u.namespace}: ` : ""}${u.message}\n`);
       if (result.nothingRead)
         throw new OperationalError("nothing could be read from the cluster (every list was refused)");
-      const format = resolveFormat(flags);
       const text = renderAudit(result, format, { color: useColor(flags), quiet: flags.quiet ?? false });
       if (flags.output) writeOutputFile(flags.output, text);
       else process.stdout.write(text);
       if (result.lookupFailures.length) {
         for (const f of result.lookupFailures) process.stderr.write(`error: ${f}\n`);
-        throw new OperationalError(`${result.lookupFailures.length} image look-up(s) failed`);
+        throw new OperationalError(`${result.lookupFailures.length} image look-up(s) or scan(s) failed`);
       }
+      const unscanned = result.images.filter((i) => i.digest && i.scan.state === "not-scanned").length;
+      if (
+        scanner?.missing &&
+        unscanned &&
+        cmd.getOptionValueSource("failOn") === "cli" &&
+        flags.failOn !== "none"
+      )
+        throw new OperationalError(
+          `--fail-on ${flags.failOn}: ${unscanned} image(s) could not be scanned (vulnerability database missing; run 'portcullis db update', or --no-scan to judge stored results only)`,
+        );
       process.exitCode = exitCodeFor(result.report, flags.failOn as Severity | "none");
     } catch (err) {
       if (err instanceof KubeApiError) {
@@ -172,7 +228,8 @@ Examples:
       throw err;
     } finally {
       client.close();
-      store?.close();
+      await store?.close();
+      await scanner?.close();
       await inspector?.close();
     }
   });

@@ -6,24 +6,40 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { hostname } from "node:os";
 import type { Command } from "commander";
+import { VulnerabilityScanner } from "../../audit/image-scanner.js";
 import { KubeClient } from "../../cluster/client.js";
 import { connect } from "../../cluster/connection.js";
 import { ClusterConfigError, KubeApiError } from "../../cluster/errors.js";
+import { chooseSources, updateVulnerabilityDb } from "../../monitor/db-update.js";
 import { monitorManifests } from "../../monitor/install.js";
 import { createMonitorMetrics } from "../../monitor/metrics.js";
 import { Monitor } from "../../monitor/monitor.js";
-import { defaultStorePath, ResultStore } from "../../monitor/store.js";
+import { defaultStorePath, openResultStore, type ResultStore } from "../../monitor/store.js";
 import { loadOptionalModules } from "../../policy/optional-modules.js";
-import { OperationalError, UsageError } from "../errors.js";
+import { isPostgresLocation, vulnDbLocation } from "../../scan/database.js";
+import { toCliError as cliError, OperationalError, UsageError } from "../errors.js";
+import { parseDuration } from "../option-values.js";
 import { requirePolicy } from "../policy-file.js";
+import {
+  addRegistryOptions,
+  clientFromFlags,
+  type RegistryFlags,
+  registryOptionsFromFlags,
+} from "../registry-options.js";
 
-interface MonitorFlags {
+interface MonitorFlags extends RegistryFlags {
   kubeconfig?: string;
   context?: string;
   namespace: string[];
   allNamespaces?: boolean;
   policy?: string;
   resultsDb?: string;
+  db?: string;
+  scan: boolean;
+  dbUpdateInterval: string;
+  dbSource: string;
+  dbMirror?: string;
+  dbSourcesFile?: string;
   metricsListen: string;
   policyReports: boolean;
   leaseNamespace?: string;
@@ -56,22 +72,43 @@ export function register(program: Command): void {
     )
     .option("-A, --all-namespaces", "watch every namespace (the default)")
     .option("--policy <file>", "the ImagePolicy file (required)")
-    .option("--results-db <file>", "scan results per digest (default: $XDG_CACHE_HOME/portcullis/results.db)")
+    .option(
+      "--results-db <file>",
+      "scan results and SBOMs per digest: a file or postgres://… (default: the --db PostgreSQL database, else $XDG_CACHE_HOME/portcullis/results.db)",
+    )
+    .option(
+      "--db <file|postgres://…>",
+      "the vulnerability database (default: $PORTCULLIS_DB, else $XDG_CACHE_HOME/portcullis/vuln.db)",
+    )
+    .option("--no-scan", "do not scan images (policy and PolicyReports only)")
+    .option(
+      "--db-update-interval <duration>",
+      "run 'db update' this often and rescan stored SBOMs when the data changed (0: never)",
+      "6h",
+    )
+    .option("--db-source <list>", "sources to update, as 'db update --source'", "all")
+    .option("--db-mirror <url>", "update from a mirror, as 'db update --mirror' (also PORTCULLIS_DB_MIRROR)")
+    .option("--db-sources-file <file>", "sources file, as 'db update --sources-file'")
     .option("--metrics-listen <host:port>", "Prometheus /metrics, /healthz and /readyz", "0.0.0.0:9090")
     .option("--no-policy-reports", "do not write wgpolicyk8s.io PolicyReports")
     .option("--lease-namespace <ns>", "elect a leader with a Lease in this namespace (several replicas)")
     .option("--lease-name <name>", "the Lease's name", "portcullis-monitor")
     .option("--identity <id>", "this replica's name in the Lease (default: $POD_NAME or the host name)")
-    .option("--once", "evaluate once, write the reports and exit (no watch)");
+    .option("--once", "evaluate once, scan, write the reports and exit (no watch, no scheduled update)");
+  addRegistryOptions(cmd);
   cmd.addHelpText(
     "after",
     `
 Watches Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs and Pods (list, then
 watch; a closed watch is resumed, a 410 Gone re-lists). After each change it evaluates the policy
-as the webhook would, notes each new image digest once, and writes one PolicyReport per namespace
-(named "portcullis", updated in place) plus a ClusterPolicyReport. Scanning of new digests and the
-scheduled 'db update' + rescan of stored SBOMs are wired when the scanner is available in this
-build; until then images are reported as "not scanned".
+as the webhook would, scans each image digest not scanned yet (once; its SBOM and results are
+kept in --results-db), and writes one PolicyReport per namespace (named "portcullis", updated in
+place, vulnerabilities included) plus a ClusterPolicyReport. Every --db-update-interval it runs
+'db update'; when the data changed it matches every stored SBOM again (no image pull) and raises
+a Warning Event (reason NewCriticalVulnerability) and a log line for each running image that
+gains a critical finding. Without a database images are "not scanned" until an update makes one.
+Metrics: images by highest severity, workloads denied by rule, database age, scan and rescan
+durations.
 
 Examples:
   portcullis monitor --policy policy.yaml --metrics-listen 127.0.0.1:9090
@@ -80,6 +117,19 @@ Examples:
   cmd.action(async (flags: MonitorFlags) => {
     const policy = requirePolicy(flags.policy);
     const listen = parseListen(flags.metricsListen);
+    const interval = parseDuration(flags.dbUpdateInterval, "--db-update-interval", { allowZero: true });
+    const mirror = flags.dbMirror ?? process.env.PORTCULLIS_DB_MIRROR;
+    if (mirror && !/^https?:\/\//.test(mirror))
+      throw new UsageError(`--db-mirror must be an http(s) URL, got ${mirror}`);
+    const location = await vulnDbLocation(flags.db);
+    let sources: Awaited<ReturnType<typeof chooseSources>> = [];
+    try {
+      if (flags.scan && interval > 0 && !flags.once)
+        sources = await chooseSources({ select: flags.dbSource, mirror, sourcesFile: flags.dbSourcesFile });
+    } catch (err) {
+      throw cliError(err);
+    }
+    if (flags.scan) await clientFromFlags(flags).close();
     let connection: Awaited<ReturnType<typeof connect>>;
     try {
       connection = await connect({ kubeconfig: flags.kubeconfig, context: flags.context });
@@ -88,7 +138,18 @@ Examples:
       throw err;
     }
     await loadOptionalModules();
-    const store = await ResultStore.open(flags.resultsDb ?? defaultStorePath());
+    let store: ResultStore;
+    try {
+      store = await openResultStore(
+        flags.resultsDb ?? (isPostgresLocation(location) ? location : defaultStorePath()),
+      );
+    } catch (err) {
+      throw new OperationalError(`--results-db: ${(err as Error).message}`);
+    }
+    const scanner = flags.scan
+      ? await VulnerabilityScanner.open({ dbLocation: location, registry: registryOptionsFromFlags(flags) })
+      : undefined;
+    if (scanner?.missing) process.stderr.write(`warning: images not scanned yet: ${scanner.missing}\n`);
     const client = new KubeClient(connection);
     const metrics = createMonitorMetrics();
     const monitor = new Monitor({
@@ -96,8 +157,17 @@ Examples:
       namespaces: flags.namespace.length ? flags.namespace : undefined,
       policy,
       store,
+      scanner,
       metrics,
       policyReports: flags.policyReports,
+      ...(sources.length
+        ? {
+            dbUpdate: {
+              intervalMs: interval,
+              update: async () => (await updateVulnerabilityDb(location, sources)).changed,
+            },
+          }
+        : {}),
       ...(flags.leaseNamespace
         ? {
             lease: {
@@ -147,7 +217,8 @@ Examples:
     } finally {
       server?.close();
       client.close();
-      store.close();
+      await store.close();
+      await scanner?.close();
     }
   });
 
