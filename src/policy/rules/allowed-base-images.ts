@@ -64,7 +64,7 @@ export const allowedBaseImages: ImageRule = {
     if (!r || (r.images && !matchAny(r.images, input.ref.name))) return [];
     if (matchAny(r.patterns, input.ref.name)) return [];
     const fact = input.facts?.config;
-    const problem = lookupProblem(input, "base image", fact);
+    const problem = lookupProblem(input, "image config (base image)", fact);
     if (problem) return [{ rule: NOT_ALLOWED, message: problem, path: input.path }];
     const head = `${input.subject} uses image ${input.image}`;
     const base = fact ? baseImageOf(fact) : undefined;

@@ -37,7 +37,7 @@ export const requiredLabels: ImageRule = {
     const r = input.policy.spec.rules?.requiredLabels;
     if (!r || (r.images && !matchAny(r.images, input.ref.name))) return [];
     const fact = input.facts?.config;
-    const problem = lookupProblem(input, "labels", fact);
+    const problem = lookupProblem(input, "image config (labels)", fact);
     if (problem) return [{ rule: this.id, message: problem, path: input.path }];
     const labels = fact?.labels ?? {};
     const out: Violation[] = [];
