@@ -10,7 +10,7 @@ import type { KubeClient } from "../cluster/client.js";
 import { podOf } from "../k8s/workload.js";
 import type { PolicyDecision, PolicyEvaluation } from "../policy/engine.js";
 import type { ImageInspector } from "../policy/inspector.js";
-import { policyNeedsLookups } from "../policy/lookups.js";
+import { factLookupFailures, policyNeedsLookups } from "../policy/lookups.js";
 import type { ImageFacts } from "../policy/rule.js";
 import type { LoadedPolicy } from "../policy/types.js";
 import { parseImageReference } from "../reference/cache.js";
@@ -141,9 +141,7 @@ export async function auditInventory(inv: Inventory, opts: EvaluateOptions): Pro
       const policy = opts.policy.policy;
       const f = await inspector.inspect(policy, img);
       facts?.set(img, f);
-      if (f.digestError) lookupFailures.push(`${img}: ${f.digestError}`);
-      for (const v of [f.signature, f.attestations, f.vulnerabilities, f.config])
-        if (v?.lookupError) lookupFailures.push(`${img}: ${v.message}`);
+      lookupFailures.push(...factLookupFailures(img, f));
     });
   }
 
