@@ -55,7 +55,10 @@ export function register(program: Command): void {
     .option("-A, --all-namespaces", "audit every namespace")
     .option("--policy <file>", "the ImagePolicy file (required)")
     .option("--dry-run-policy <file>", "also show which workloads NEW.yaml would newly deny or allow")
-    .option("--images", "look images up in registries: digests, signatures, attestations, config labels and base images, tag drift")
+    .option(
+      "--images",
+      "look images up in registries: digests, signatures, attestations, config labels and base images, tag drift",
+    )
     .option(
       "--results-db <file>",
       "stored scan results per digest (default: $XDG_CACHE_HOME/portcullis/results.db if present)",
