@@ -233,6 +233,48 @@ spec:
     );
   });
 
+  it("a Dockerfile's FROM: an allowed base passes as is, another image is judged by the base it names", async () => {
+    const dockerfile = join(dir, "Dockerfile");
+    writeFileSync(
+      dockerfile,
+      `FROM ${plain}/portcullis/debian:bookworm AS build\nRUN true\nFROM ${images.ubuntu}\nCOPY --from=build /etc/hostname /x\n`,
+    );
+    const r = await cli(["check", dockerfile, "--policy", policyFile, "--images", "-f", "json"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(
+      (JSON.parse(r.stdout).findings as Finding[]).map((f) => `${f.rule} ${f.location?.line}`),
+      // The FROM debian stage passes as an allowed base itself; the final stage names ubuntu.
+      ["image-base-not-allowed 3"],
+    );
+  });
+
+  it("a buildah-built image naming its base by label (scratch) passes only where scratch is allowed", async (t) => {
+    const self = `${plain}/portcullis/self:0.1.0`;
+    const head = await client.headManifest(self).catch(() => undefined);
+    if (!head) return t.skip("the environment has no portcullis/self image");
+    const judge = async (patterns: string) => {
+      const file = join(dir, `self-${patterns.length}.yaml`);
+      writeFileSync(
+        file,
+        `apiVersion: portcullis.dev/v1alpha1\nkind: ImagePolicy\nspec:\n  rules:\n    allowedBaseImages: { patterns: [${patterns}] }\n`,
+      );
+      const pod = join(dir, "self-pod.yaml");
+      writeFileSync(
+        pod,
+        `apiVersion: v1\nkind: Pod\nmetadata: { name: self }\nspec:\n  containers: [{ name: app, image: "${self}" }]\n`,
+      );
+      const r = await cli(["check", pod, "--policy", file, "--images", "-f", "json"]);
+      return { code: r.code, findings: (JSON.parse(r.stdout).findings as Finding[]).map((f) => f.message) };
+    };
+    assert.deepEqual(await judge("scratch"), { code: 0, findings: [] });
+    const refused = await judge("debian");
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.findings[0],
+      /it is built on "scratch" \(config label org\.opencontainers\.image\.base\.name\)/,
+    );
+  });
+
   it("policy explain says what the metadata rules enforce", async () => {
     const r = await cli(["policy", "explain", "--policy", policyFile]);
     assert.equal(r.code, 0, r.stderr);
