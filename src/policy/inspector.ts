@@ -7,7 +7,9 @@
  * a moment later is not refused for an hour. Concurrent look-ups of one key are merged.
  * Used by `portcullis check --images` and the webhook.
  * Vulnerability verdicts come from src/scan/policy-evidence.ts (a scan, or a vuln attestation);
- * a missing database is a failed look-up, which the rules report: never a pass.
+ * a missing database is a failed look-up, which the rules report: never a pass. The image config
+ * (labels, manifest annotations, history: image-config.ts) is read when a configured rule that
+ * declares the `config` fact would judge the image (required labels, allowed base images).
  */
 import { parseImageReference } from "../reference/cache.js";
 import type { Reference } from "../reference/index.js";
