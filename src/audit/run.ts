@@ -10,6 +10,7 @@ import type { KubeClient } from "../cluster/client.js";
 import { podOf } from "../k8s/workload.js";
 import type { PolicyDecision, PolicyEvaluation } from "../policy/engine.js";
 import type { ImageInspector } from "../policy/inspector.js";
+import { factLookupFailures, policyNeedsLookups } from "../policy/lookups.js";
 import type { ImageFacts } from "../policy/rule.js";
 import type { LoadedPolicy } from "../policy/types.js";
 import { parseImageReference } from "../reference/cache.js";
@@ -113,8 +114,7 @@ function decisionFinding(d: PolicyDecision, e: PolicyEvaluation): Finding {
 }
 
 function needsFacts(policy: LoadedPolicy): boolean {
-  const r = policy.policy.spec.rules ?? {};
-  return Boolean(r.signatures || r.attestations || r.vulnerabilities);
+  return policyNeedsLookups(policy.policy);
 }
 
 export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
@@ -141,9 +141,7 @@ export async function auditInventory(inv: Inventory, opts: EvaluateOptions): Pro
       const policy = opts.policy.policy;
       const f = await inspector.inspect(policy, img);
       facts?.set(img, f);
-      if (f.digestError) lookupFailures.push(`${img}: ${f.digestError}`);
-      for (const v of [f.signature, f.attestations, f.vulnerabilities])
-        if (v?.lookupError) lookupFailures.push(`${img}: ${v.message}`);
+      lookupFailures.push(...factLookupFailures(img, f));
     });
   }
 

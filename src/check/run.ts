@@ -16,6 +16,7 @@ import {
   workloadImages,
 } from "../policy/engine.js";
 import type { ImageInspector } from "../policy/inspector.js";
+import { factLookupFailures } from "../policy/lookups.js";
 import type { ImageFacts } from "../policy/rule.js";
 import { POLICY_RULES } from "../policy/rules/index.js";
 import type { LoadedPolicy } from "../policy/types.js";
@@ -119,11 +120,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const factsFor = async (images: string[]): Promise<Map<string, ImageFacts> | undefined> => {
     if (!opts.inspector) return undefined;
     const facts = await opts.inspector.gather(policy, images);
-    for (const [img, f] of facts) {
-      if (f.digestError && !f.notLookedUp) lookupFailures.push(`${img}: ${f.digestError}`);
-      for (const v of [f.signature, f.attestations, f.vulnerabilities])
-        if (v?.lookupError) lookupFailures.push(`${img}: ${v.message}`);
-    }
+    for (const [img, f] of facts) lookupFailures.push(...factLookupFailures(img, f));
     return facts;
   };
 

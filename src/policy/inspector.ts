@@ -7,16 +7,20 @@
  * a moment later is not refused for an hour. Concurrent look-ups of one key are merged.
  * Used by `portcullis check --images` and the webhook.
  * Vulnerability verdicts come from src/scan/policy-evidence.ts (a scan, or a vuln attestation);
- * a missing database is a failed look-up, which the rules report: never a pass.
+ * a missing database is a failed look-up, which the rules report: never a pass. The image config
+ * (labels, manifest annotations, history: image-config.ts) is read when a configured rule that
+ * declares the `config` fact would judge the image (required labels, allowed base images).
  */
 import { parseImageReference } from "../reference/cache.js";
 import type { Reference } from "../reference/index.js";
 import { RegistryClient, type RegistryClientOptions } from "../registry/index.js";
 import type { ImageStore } from "../sign/image-signing.js";
+import { readImageConfig } from "./image-config.js";
 import { describeKeySource, KeySourceError, loadKeySource, type PolicyKey } from "./keys.js";
 import { policyBaseDir } from "./load.js";
+import { ruleWantsFact } from "./lookups.js";
 import { matchAny } from "./patterns.js";
-import type { FactVerdict, ImageFacts } from "./rule.js";
+import type { FactVerdict, ImageConfigFact, ImageFacts } from "./rule.js";
 import { TtlCache } from "./ttl-cache.js";
 import type { AttestationEntry, ImagePolicy, KeySource, SignatureKeyEntry } from "./types.js";
 import {
@@ -88,6 +92,8 @@ export class ImageInspector {
   readonly signatures: TtlCache<FactVerdict>;
   readonly attestations: TtlCache<FactVerdict>;
   readonly scans: TtlCache<FactVerdict>;
+  /** Image configs (labels, annotations, history) by digest and platform: content never changes. */
+  readonly configs: TtlCache<ImageConfigFact>;
   readonly keys: TtlCache<PolicyKey[]>;
   private client?: RegistryClient;
   private readonly resolveDigestFn: (ref: Reference, platform?: string) => Promise<string>;
@@ -111,6 +117,7 @@ export class ImageInspector {
     this.signatures = new TtlCache("signature", verdict, opts.onCacheEvent);
     this.attestations = new TtlCache("attestation", verdict, opts.onCacheEvent);
     this.scans = new TtlCache("scan", verdict, opts.onCacheEvent);
+    this.configs = new TtlCache("config", verdict, opts.onCacheEvent);
     this.keys = new TtlCache("key", { ttlMs: opts.keyTtlMs ?? 60_000, failureTtlMs }, opts.onCacheEvent);
     this.resolveDigestFn =
       opts.resolveDigest ??
@@ -157,13 +164,13 @@ export class ImageInspector {
    * Run one verification through a verdict cache; registry failures become a look-up-error
    * verdict (cached as a failure, briefly) and a passed deadline leaves the fact unknown.
    */
-  private async verdict(
-    cache: TtlCache<FactVerdict>,
+  private async verdict<V extends FactVerdict>(
+    cache: TtlCache<V>,
     key: string,
     what: string,
-    load: () => Promise<FactVerdict>,
+    load: () => Promise<V>,
     signal: AbortSignal | undefined,
-  ): Promise<FactVerdict | undefined> {
+  ): Promise<V | FactVerdict | undefined> {
     try {
       return await withDeadline(cache.get(key, load), signal, what);
     } catch (err) {
@@ -253,6 +260,17 @@ export class ImageInspector {
         baseDir,
         signal,
         policy.spec.mutation?.platform,
+      );
+    }
+    if (ruleWantsFact(policy, "config", image, ref)) {
+      const digest = facts.digest;
+      const platform = policy.spec.mutation?.platform;
+      facts.config = await this.verdict(
+        this.configs,
+        `${digestKey}|${platform ?? ""}`,
+        "image config",
+        () => readImageConfig(this.store(), ref, digest, platform),
+        signal,
       );
     }
     return facts;

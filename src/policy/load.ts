@@ -234,6 +234,7 @@ function semanticChecks(
   checkPatterns(["spec", "rules", "allowedRegistries", "patterns"], r.allowedRegistries?.patterns);
   checkPatterns(["spec", "rules", "pullSecrets", "privateRegistries"], r.pullSecrets?.privateRegistries);
   checkPatterns(["spec", "exemptions", "images"], policy.spec.exemptions?.images);
+  metadataChecks(policy, report, checkPatterns);
   // Key files must exist and hold a public key (or a Secret manifest with cosign.pub). Keys
   // from Secrets are read when needed: the Secret may exist only where the webhook runs.
   const checkKeyFile = (path: (string | number)[], key: KeySource | undefined) => {
@@ -294,4 +295,38 @@ function semanticChecks(
       );
     }
   });
+}
+
+/** Kubernetes' annotation key syntax: an optional DNS-subdomain prefix and `/`, then a name of up to 63 characters. */
+const ANNOTATION_KEY =
+  /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** The checks of requiredLabels, requiredAnnotations and allowedBaseImages a schema cannot state. */
+function metadataChecks(
+  policy: ImagePolicy,
+  report: (path: (string | number)[], message: string) => void,
+  checkPatterns: (path: (string | number)[], patterns: string[] | undefined) => void,
+): void {
+  const r = policy.spec.rules ?? {};
+  checkPatterns(["spec", "rules", "requiredLabels", "images"], r.requiredLabels?.images);
+  checkPatterns(["spec", "rules", "allowedBaseImages", "images"], r.allowedBaseImages?.images);
+  checkPatterns(["spec", "rules", "allowedBaseImages", "patterns"], r.allowedBaseImages?.patterns);
+  const lists = [
+    ["requiredLabels", "labels", r.requiredLabels?.labels],
+    ["requiredAnnotations", "annotations", r.requiredAnnotations?.annotations],
+  ] as const;
+  for (const [section, field, entries] of lists) {
+    const seen = new Set<string>();
+    entries?.forEach((e, i) => {
+      const where = `spec.rules.${section}.${field}[${i}].key`;
+      if (seen.has(e.key))
+        report(["spec", "rules", section, field, i, "key"], `${where}: "${e.key}" is listed twice`);
+      seen.add(e.key);
+      if (section === "requiredAnnotations" && !ANNOTATION_KEY.test(e.key))
+        report(
+          ["spec", "rules", section, field, i, "key"],
+          `${where}: "${e.key}" is not an annotation key (expected [prefix/]name: a DNS subdomain, "/", then up to 63 letters, digits, "-", "_" or ".")`,
+        );
+    });
+  }
 }

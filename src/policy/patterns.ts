@@ -48,3 +48,60 @@ export function matchAny(patterns: readonly string[] | undefined, name: string):
   for (const p of patterns) if (matchName(p, name)) return p;
   return undefined;
 }
+
+/**
+ * Value patterns of label and annotation rules (`value:`): the whole value must match; `**`
+ * matches any run of characters, `*` any run without `/` (as in image patterns: one path
+ * segment of a URL), every other character itself. `https://github.com/my-org/*` matches
+ * `https://github.com/my-org/app`, not `https://github.com/my-org/app/tree/x` nor
+ * `https://github.com/my-org-evil/app`; `**` is the pattern that matches any value. Matched
+ * by a state set, in time linear in the value for any pattern (values come from images, which
+ * whoever builds them writes: no backtracking regular expression).
+ */
+const ANY = 0;
+const SEGMENT = 1;
+type Token = string | typeof ANY | typeof SEGMENT;
+
+function tokens(pattern: string): Token[] {
+  const chars = [...pattern]; // code points, as the value is read
+  const out: Token[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    if (chars[i] !== "*") out.push(chars[i]);
+    else if (chars[i + 1] === "*") {
+      out.push(ANY);
+      i++;
+    } else out.push(SEGMENT);
+  }
+  return out;
+}
+
+/** Add the states reachable without reading a character (a star may match nothing). */
+function closure(ts: Token[], states: Uint8Array): Uint8Array {
+  for (let s = 0; s < ts.length; s++) if (states[s] && typeof ts[s] !== "string") states[s + 1] = 1;
+  return states;
+}
+
+/** Does a label or annotation value match a value pattern (absent pattern: any value)? */
+export function matchValue(pattern: string | undefined, value: string): boolean {
+  if (pattern === undefined) return true;
+  const ts = tokens(pattern);
+  let cur = closure(
+    ts,
+    Uint8Array.from({ length: ts.length + 1 }, (_, i) => (i === 0 ? 1 : 0)),
+  );
+  for (const ch of value) {
+    const next = new Uint8Array(ts.length + 1);
+    let any = false;
+    for (let s = 0; s < ts.length; s++) {
+      if (!cur[s]) continue;
+      const t = ts[s];
+      if (t === ANY || (t === SEGMENT && ch !== "/")) next[s] = 1;
+      else if (t === ch) next[s + 1] = 1;
+      else continue;
+      any = true;
+    }
+    if (!any) return false;
+    cur = closure(ts, next);
+  }
+  return cur[ts.length] === 1;
+}

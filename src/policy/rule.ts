@@ -35,10 +35,28 @@ export interface ImageFacts {
   signature?: FactVerdict;
   attestations?: FactVerdict;
   vulnerabilities?: FactVerdict;
+  /** The image's config (labels, history) and manifest annotations: required labels, base images. */
+  config?: ImageConfigFact;
+}
+
+/**
+ * What the image says about itself, read from its manifest and config blob (image-config.ts):
+ * `ok` when they were read. Labels and annotations are claims of whoever built the image, not
+ * proofs; pair the rules that read them with signatures.
+ */
+export interface ImageConfigFact extends FactVerdict {
+  /** The config's `config.Labels`. */
+  labels?: Record<string, string>;
+  /** The image manifest's `annotations` (over the index's, for a multi-platform image). */
+  annotations?: Record<string, string>;
+  /** The config's history, oldest first. */
+  history?: { createdBy?: string; comment?: string; emptyLayer: boolean }[];
+  /** The platform whose config was read, for a multi-platform image (`linux/amd64`). */
+  platform?: string;
 }
 
 /** A fact a rule can need: each needs the digest first. */
-export type FactName = "signature" | "attestations" | "vulnerabilities";
+export type FactName = "signature" | "attestations" | "vulnerabilities" | "config";
 
 export interface Violation {
   rule: string;

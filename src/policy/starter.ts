@@ -77,6 +77,29 @@ spec:
     #   evidence: scan             # or: attestation (a signed vuln attestation, fast at admission)
     #   # maxAge: 24h              # attestation evidence: how old the attested scan may be
 
+    # Labels each image's config must carry (read from the registry: check --images, the webhook,
+    # audit). value: the whole value must match; "*" is any run without "/", "**" any run.
+    # requiredLabels:
+    #   images: [ghcr.io/my-org/**]          # which images (default: every image)
+    #   labels:
+    #     - { key: org.opencontainers.image.source, value: "https://github.com/my-org/*" }
+    #     - { key: org.opencontainers.image.revision }
+
+    # Base images your images must be built on, as named by the image's
+    # org.opencontainers.image.base.name manifest annotation (buildah writes it) or config label.
+    # History never names a base: an image naming none is refused (image-base-unknown), unless
+    # you set allowUnknown to true. An image matching the patterns itself (debian:12) passes.
+    # allowedBaseImages:
+    #   images: [ghcr.io/my-org/**]
+    #   patterns: [docker.io/library/debian, gcr.io/distroless/**]
+    #   allowUnknown: false
+
+    # Annotations every pod must carry: a Pod's metadata, a workload's pod template metadata
+    # (the workload object's own annotations do not reach its pods, so they do not count).
+    # requiredAnnotations:
+    #   annotations:
+    #     - { key: my-org.example/owner, value: "team-*" }
+
   # What the webhook's /mutate endpoint changes.
   mutation:
     pinDigests: true            # tag -> tag@sha256:... resolved through the registry

@@ -36,6 +36,13 @@ export interface ModeOnly {
   mode?: RuleMode;
 }
 
+/** A required label or annotation: the key, and a value pattern (patterns.ts matchValue) when set. */
+export interface RequiredKey {
+  key: string;
+  /** `*` any run without `/`, `**` any run; the whole value must match. Absent: any non-empty value. */
+  value?: string;
+}
+
 export interface PolicyRules {
   allowedRegistries?: ModeOnly & { patterns: string[] };
   forbidLatest?: ModeOnly;
@@ -57,6 +64,15 @@ export interface PolicyRules {
   podSecurity?: ModeOnly & { level: "privileged" | "baseline" | "restricted"; version?: string };
   resources?: ModeOnly & { requests?: string[]; limits?: string[] };
   pullSecrets?: ModeOnly & { privateRegistries: string[] };
+  /** Labels the image config must carry (read by look-up). `images`: which images (default all). */
+  requiredLabels?: ModeOnly & { images?: string[]; labels: RequiredKey[] };
+  /** Annotations the pod (template) metadata must carry: every pod the workload makes has them. */
+  requiredAnnotations?: ModeOnly & { annotations: RequiredKey[] };
+  /**
+   * Images must be built on an allowed base, named by the org.opencontainers.image.base.name
+   * annotation or label; `allowUnknown`: an image whose base cannot be named passes (default: a finding).
+   */
+  allowedBaseImages?: ModeOnly & { images?: string[]; patterns: string[]; allowUnknown?: boolean };
 }
 
 export interface PolicyException {

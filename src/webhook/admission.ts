@@ -15,6 +15,7 @@ import {
   workloadImages,
 } from "../policy/engine.js";
 import type { ImageInspector } from "../policy/inspector.js";
+import { policyNeedsLookups } from "../policy/lookups.js";
 import type { ImagePolicy } from "../policy/types.js";
 import {
   distinctImages,
@@ -171,8 +172,7 @@ function boundedDenial(e: PolicyEvaluation): string {
 }
 
 function needsLookups(policy: ImagePolicy): boolean {
-  const r = policy.spec.rules ?? {};
-  return Boolean(r.signatures || r.attestations || r.vulnerabilities);
+  return policyNeedsLookups(policy);
 }
 
 /**

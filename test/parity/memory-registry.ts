@@ -76,10 +76,22 @@ export class MemoryRegistry {
     return m.digest;
   }
 
-  /** Store a small single-platform image under `image` (name:tag); returns its digest. */
-  async addImage(image: string, content = image): Promise<string> {
+  /**
+   * Store a small single-platform image under `image` (name:tag); returns its digest. `meta`:
+   * config labels and history, manifest annotations, the platform (default linux/amd64).
+   */
+  async addImage(image: string, content = image, meta: ImageMeta = {}): Promise<string> {
     const ref = parseReference(image);
-    const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", content }));
+    const [os, architecture] = (meta.platform ?? "linux/amd64").split("/");
+    const config = Buffer.from(
+      JSON.stringify({
+        architecture,
+        os,
+        content,
+        config: meta.labels ? { Labels: meta.labels } : {},
+        history: (meta.history ?? []).map((created_by) => ({ created_by })),
+      }),
+    );
     const layer = Buffer.from(`layer of ${content}`);
     const configDigest = await this.pushBlob(ref, config);
     const layerDigest = await this.pushBlob(ref, layer);
@@ -95,8 +107,40 @@ export class MemoryRegistry {
         layers: [
           { mediaType: "application/vnd.oci.image.layer.v1.tar", digest: layerDigest, size: layer.length },
         ],
+        ...(meta.annotations ? { annotations: meta.annotations } : {}),
       }),
     );
     return this.putManifest(ref, ref.tag ?? "latest", manifest, "application/vnd.oci.image.manifest.v1+json");
   }
+
+  /** Store an index of the given platform images under `image` (name:tag); returns its digest. */
+  async addIndex(image: string, platforms: ImageMeta[]): Promise<string> {
+    const ref = parseReference(image);
+    const manifests = [];
+    for (const meta of platforms) {
+      const platform = meta.platform ?? "linux/amd64";
+      const digest = await this.addImage(`${ref.name}:${platform.replace("/", "-")}`, image, meta);
+      const stored = this.repo(ref.name).get(digest) as Stored;
+      const [os, architecture] = platform.split("/");
+      manifests.push({
+        mediaType: stored.mediaType,
+        digest,
+        size: stored.bytes.length,
+        platform: { os, architecture },
+      });
+    }
+    const index = Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests }),
+    );
+    return this.putManifest(ref, ref.tag ?? "latest", index, "application/vnd.oci.image.index.v1+json");
+  }
+}
+
+/** What an image of the double says about itself (addImage, addIndex). */
+export interface ImageMeta {
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  history?: string[];
+  /** os/arch, default linux/amd64. */
+  platform?: string;
 }

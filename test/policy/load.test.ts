@@ -154,3 +154,98 @@ describe("look-up rules never pass silently", () => {
     assert.ok(e.decisions.every((d) => /not yet available/.test(d.message)));
   });
 });
+
+describe("metadata rules in the policy file", () => {
+  const rules = (body: string) => `${head}spec:\n  rules:\n${body}`;
+
+  test("a valid requiredLabels, requiredAnnotations and allowedBaseImages section loads and explains itself", () => {
+    const { policy } = parsePolicy(
+      rules(`    requiredLabels:
+      images: [ghcr.io/acme/**]
+      labels:
+        - { key: org.opencontainers.image.source, value: "https://github.com/acme/*" }
+        - { key: org.opencontainers.image.revision }
+    requiredAnnotations:
+      mode: warn
+      annotations: [{ key: acme.example/owner }]
+    allowedBaseImages:
+      mode: audit
+      patterns: [debian, gcr.io/distroless/**]
+`),
+      "p.yaml",
+    );
+    const text = explainPolicy(policy);
+    assert.match(
+      text,
+      /\[ENFORCE .*\] images matching ghcr\.io\/acme\/\*\* must carry the config label org\.opencontainers\.image\.source with a value matching "https:\/\/github\.com\/acme\/\*"/,
+    );
+    assert.match(
+      text,
+      /must carry the config label org\.opencontainers\.image\.revision \(any non-empty value\)/,
+    );
+    assert.match(
+      text,
+      /\[WARN .*\] pods \(a Pod's metadata, a workload's pod template metadata\) must carry the annotation acme\.example\/owner/,
+    );
+    assert.match(
+      text,
+      /\[AUDIT .*\] every image must be built on docker\.io\/library\/debian, gcr\.io\/distroless\/\*\* \(or be one\), as named by the org\.opencontainers\.image\.base\.name manifest annotation or config label; an image naming no base is refused \(image-base-unknown\)/,
+    );
+  });
+
+  test("schema and semantic errors point at the field", () => {
+    assert.deepEqual(
+      problems(
+        rules(`    requiredLabels:
+      labels: [{ value: "x" }]
+    requiredAnnotations:
+      annotations: [{ key: "not a key" }, { key: a.example/b }, { key: a.example/b }]
+    allowedBaseImages:
+      patterns: ["bad pattern!"]
+      allowUnknown: maybe
+`),
+      ).sort(),
+      [
+        "10:18: spec.rules.allowedBaseImages.patterns.0: does not match ^[A-Za-z0-9._:\\-\\[\\]/*]+$",
+        "11:21: spec.rules.allowedBaseImages.allowUnknown: expected boolean",
+        '6:16: spec.rules.requiredLabels.labels.0: missing required field "key"',
+      ].sort(),
+    );
+    assert.deepEqual(
+      problems(
+        rules(`    requiredAnnotations:
+      annotations: [{ key: "not a key" }, { key: a.example/b }, { key: a.example/b }]
+    allowedBaseImages:
+      patterns: ["ghcr.io/**x"]
+`),
+      ),
+      [
+        '8:18: spec.rules.allowedBaseImages.patterns[0]: bad image pattern "ghcr.io/**x": ' +
+          validatePattern("ghcr.io/**x"),
+        '6:28: spec.rules.requiredAnnotations.annotations[0].key: "not a key" is not an annotation key (expected [prefix/]name: a DNS subdomain, "/", then up to 63 letters, digits, "-", "_" or ".")',
+        '6:72: spec.rules.requiredAnnotations.annotations[2].key: "a.example/b" is listed twice',
+      ],
+    );
+    assert.deepEqual(problems(rules("    requiredLabels: { labels: [] }\n")), [
+      "5:31: spec.rules.requiredLabels.labels: expected at least 1 item(s)",
+    ]);
+  });
+
+  test("the starter policy's commented metadata examples are valid once uncommented", () => {
+    const from = STARTER_POLICY.indexOf("    # requiredLabels:");
+    const to = STARTER_POLICY.indexOf("  # What the webhook's /mutate");
+    assert.ok(from > 0 && to > from, "the starter has the commented examples");
+    const block = STARTER_POLICY.slice(from, to)
+      .split("\n")
+      .filter((l) => /^ {4}# *(?:[A-Za-z]+:|- )/.test(l))
+      .map((l) => l.replace(/^( {4})# /, "$1"))
+      .join("\n");
+    const { policy } = parsePolicy(`${head}spec:\n  rules:\n${block}\n`, "starter.yaml");
+    assert.equal(policy.spec.rules?.requiredLabels?.labels.length, 2);
+    assert.deepEqual(policy.spec.rules?.allowedBaseImages?.patterns, [
+      "docker.io/library/debian",
+      "gcr.io/distroless/**",
+    ]);
+    assert.equal(policy.spec.rules?.requiredAnnotations?.annotations[0].key, "my-org.example/owner");
+  });
+});

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { matchAny, matchName } from "../../src/policy/patterns.js";
+import { matchAny, matchName, matchValue } from "../../src/policy/patterns.js";
 import { firstMatchingPattern, matchImageName } from "../../src/reference/index.js";
 
 const PATTERNS = [
@@ -71,5 +71,43 @@ describe("policy pattern matching with remembered answers", () => {
       assert.equal(matchName(`ghcr.io/other-${i}/**`, name), false);
     }
     for (const p of PATTERNS) for (const n of NAMES) assert.equal(matchName(p, n), matchImageName(p, n));
+  });
+});
+
+describe("value patterns of label and annotation rules (matchValue)", () => {
+  const table: [pattern: string | undefined, value: string, matches: boolean][] = [
+    [undefined, "anything at all", true],
+    ["https://github.com/acme/*", "https://github.com/acme/app", true],
+    ["https://github.com/acme/*", "https://github.com/acme/", true],
+    ["https://github.com/acme/*", "https://github.com/acme/app/tree/main", false],
+    ["https://github.com/acme/*", "https://github.com/acme-evil/app", false],
+    ["https://github.com/acme/**", "https://github.com/acme/app/tree/main", true],
+    ["https://github.com/acme/**", "https://github.com/acmex", false],
+    ["**", "", true],
+    ["**", "a/b/c", true],
+    ["*", "a/b", false],
+    ["v1.*", "v1.2", true],
+    ["v1.*", "v1x2", false],
+    ["(a+)+$", "(a+)+$", true],
+    ["(a+)+$", "aaaa", false],
+    ["team-?", "team-?", true],
+    ["team-?", "team-a", false],
+    ["exact", "exact", true],
+    ["exact", "exactly", false],
+    ["ünïcode-*", "ünïcode-✓", true],
+  ];
+  for (const [pattern, value, want] of table) {
+    it(`${JSON.stringify(pattern)} ${want ? "matches" : "does not match"} ${JSON.stringify(value)}`, () => {
+      assert.equal(matchValue(pattern, value), want);
+    });
+  }
+
+  // A backtracking matcher would not finish this in hours; the timeout turns a hang into a failure.
+  it("many stars against a long value that almost matches stay linear (values come from images)", {
+    timeout: 30_000,
+  }, () => {
+    const value = `${"a".repeat(20_000)}b`;
+    assert.equal(matchValue("*a*a*a*a*a*a*a*a*c", value), false);
+    assert.equal(matchValue("**a**a**a**a**a**b", value), true);
   });
 });

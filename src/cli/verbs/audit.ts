@@ -59,7 +59,10 @@ export function register(program: Command): void {
     .option("-A, --all-namespaces", "audit every namespace")
     .option("--policy <file>", "the ImagePolicy file (required)")
     .option("--dry-run-policy <file>", "also show which workloads NEW.yaml would newly deny or allow")
-    .option("--images", "look images up in registries: digests, signatures, attestations, tag drift")
+    .option(
+      "--images",
+      "look images up in registries: digests, signatures, attestations, config labels and base images, tag drift",
+    )
     .option(
       "--db <file|postgres://…>",
       "the vulnerability database (default: $PORTCULLIS_DB, else $XDG_CACHE_HOME/portcullis/vuln.db)",

@@ -39,7 +39,10 @@ export function register(program: Command): void {
       ".",
     ])
     .option("--policy <file>", "the ImagePolicy file (required)")
-    .option("--images", "look images up: resolve digests, verify signatures/attestations, scans")
+    .option(
+      "--images",
+      "look images up: resolve digests, verify signatures/attestations, scans, read config labels and base images",
+    )
     .option(
       "--secrets-dir <dir>",
       "folder holding the policy's key Secrets as <namespace>/<name>/<key> or <namespace>/<name>.yaml (repeatable; searched before $PORTCULLIS_SECRETS_DIR)",

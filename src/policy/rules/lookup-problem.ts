@@ -22,7 +22,7 @@ export function lookupProblem(
     return `${subject} uses image ${image}: its ${what} was not verified because image look-ups are off (run portcullis check with --images)`;
   }
   if (verdict?.unavailable) return `${subject} uses image ${image}: ${verdict.message}`;
-  if (input.facts?.digestError && !input.ref.digest) {
+  if (input.facts?.digestError && (input.facts.notLookedUp || !input.ref.digest)) {
     return `${subject} uses image ${image}: cannot check its ${what}: ${input.facts.digestError}`;
   }
   if (!verdict) return `${subject} uses image ${image}: its ${what} could not be checked in time`;
