@@ -8,10 +8,8 @@ import pg from "pg";
 import {
   type ExportedRecord,
   type FeedSource,
-  groupLookupRows,
   indexKeys,
   keysForNames,
-  type LookupRow,
   SCHEMA_VERSION,
   type VulnDb,
   type WriteTx,
@@ -19,6 +17,7 @@ import {
 import { normalizePackageName } from "./ecosystem.js";
 import { DbMissingError, VulnDbError } from "./errors.js";
 import { displayLocation } from "./location.js";
+import { type IndexPair, LookupCache, perGivenName } from "./lookup-cache.js";
 import type { DbStatus, EcosystemCount, OsvRecord, StoredRecord } from "./types.js";
 
 /** Advisory lock key held by a writer for its transaction ("PORTCULL" in ASCII, truncated). */
@@ -129,14 +128,59 @@ export class PostgresVulnDb implements VulnDb {
     }
   }
 
+  /** Parsed records by pk, each valid while its row version (`xmin`) is the one read. */
+  private readonly cache = new LookupCache();
+
+  /**
+   * One snapshot (REPEATABLE READ, read only): the index pairs of every name with the row
+   * version of their record, then the bodies of the records not parsed at that version.
+   */
   async lookup(ecosystem: string, names: readonly string[]): Promise<Map<string, StoredRecord[]>> {
     const byKey = keysForNames(ecosystem, names, normalizePackageName);
-    const rows = await this.query<LookupRow>(
-      `SELECT a.name AS key, r.kind, r.id, r.modified, r.body FROM vuln_affected a
-       JOIN vuln_records r ON r.pk = a.record WHERE a.ecosystem = $1 AND a.name = ANY($2::text[])`,
-      [ecosystem, [...byKey.keys()]],
-    );
-    return groupLookupRows(rows, byKey);
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw unreachable(this.location, err);
+    }
+    const found: IndexPair[] = [];
+    this.cache.validate(null); // no change stamp here (rows carry theirs): only bounds drop it
+    try {
+      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      const pairs = await client.query<{ key: string; pk: string; rev: string }>(
+        `SELECT a.name AS key, a.record AS pk, r.xmin::text AS rev FROM vuln_affected a
+         JOIN vuln_records r ON r.pk = a.record WHERE a.ecosystem = $1 AND a.name = ANY($2::text[])`,
+        [ecosystem, [...byKey.keys()]],
+      );
+      const unknown = new Set<number>();
+      for (const row of pairs.rows) {
+        const pk = Number(row.pk);
+        found.push([row.key, pk]);
+        if (this.cache.record(pk)?.rev !== row.rev) unknown.add(pk);
+      }
+      if (unknown.size > 0) {
+        const bodies = await client.query<{
+          pk: string;
+          kind: string;
+          id: string;
+          modified: string;
+          rev: string;
+          body: string;
+        }>(
+          "SELECT pk, kind, id, modified, xmin::text AS rev, body FROM vuln_records WHERE pk = ANY($1::bigint[])",
+          [[...unknown]],
+        );
+        for (const r of bodies.rows)
+          this.cache.putRecord(Number(r.pk), r.kind, r.id, r.modified, r.body, r.rev);
+      }
+      await client.query("COMMIT");
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw isPgError(err) ? unreachable(this.location, err) : err;
+    } finally {
+      client.release();
+    }
+    return perGivenName(this.cache.group(found), byKey);
   }
 
   async ecosystems(): Promise<EcosystemCount[]> {

@@ -226,6 +226,35 @@ for (const backend of BACKENDS) {
       await db.close();
     });
 
+    it("answers a reader's repeated look-up from the current data after another connection updates a record in place", async () => {
+      const location = backend.fresh();
+      const db = await open(location);
+      const v1 = { ...osvRecord("GHSA-inplace", "npm", "p", "1.0.0"), summary: "first" };
+      await importFeeds(db, [osvDir("v1", [v1])]);
+      const reader = await openVulnStore(location);
+      const summaries = async () =>
+        ((await reader.lookup("npm", ["p", "q"])).get("p") ?? []).map(
+          (r) => `${r.record.id}:${r.record.summary}`,
+        );
+      assert.deepEqual(await summaries(), ["GHSA-inplace:first"]);
+      assert.deepEqual(await summaries(), ["GHSA-inplace:first"], "a repeated look-up answers the same");
+      const v2 = {
+        ...osvRecord("GHSA-inplace", "npm", "p", "1.0.1"),
+        summary: "second",
+        modified: "2025-01-01T00:00:00Z",
+      };
+      const added = osvRecord("GHSA-added", "npm", "p", "2.0.0", { summary: "added" });
+      await importFeeds(db, [osvDir("v2", [v2, added])]);
+      assert.deepEqual(await summaries(), ["GHSA-added:added", "GHSA-inplace:second"]);
+      assert.deepEqual(
+        (await reader.lookup("npm", ["q"])).get("q"),
+        [],
+        "a name without records answers empty",
+      );
+      await reader.close();
+      await db.close();
+    });
+
     it("reports status (schema, sources, counts) and exports to one file that imports elsewhere", async () => {
       const db = await open(backend.fresh());
       await importFeeds(db, [
