@@ -20,6 +20,8 @@ import { displayLocation } from "./location.js";
 import { type IndexPair, LookupCache, perGivenName } from "./lookup-cache.js";
 import type { DbStatus, EcosystemCount, OsvRecord, StoredRecord } from "./types.js";
 
+type Query = <R extends pg.QueryResultRow>(sql: string, params: unknown[]) => Promise<R[]>;
+
 /** Advisory lock key held by a writer for its transaction ("PORTCULL" in ASCII, truncated). */
 const WRITE_LOCK = 0x504f5254;
 
@@ -132,34 +134,30 @@ export class PostgresVulnDb implements VulnDb {
   private readonly cache = new LookupCache();
 
   /**
-   * One snapshot (REPEATABLE READ, read only): the index pairs of every name with the row
-   * version of their record, then the bodies of the records not parsed at that version.
+   * The index pairs of every name with the row version (`xmin`) of their record — one statement,
+   * so one snapshot — then the bodies of the records not parsed at that version. When a body
+   * comes back at another version (an import committed in between), the look-up is read again
+   * inside one REPEATABLE READ transaction, so the answer is always one snapshot's.
    */
   async lookup(ecosystem: string, names: readonly string[]): Promise<Map<string, StoredRecord[]>> {
     const byKey = keysForNames(ecosystem, names, normalizePackageName);
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw unreachable(this.location, err);
-    }
-    const found: IndexPair[] = [];
     this.cache.validate(null); // no change stamp here (rows carry theirs): only bounds drop it
-    try {
-      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      const pairs = await client.query<{ key: string; pk: string; rev: string }>(
+    const read = async (q: Query) => {
+      const pairs = await q<{ key: string; pk: string; rev: string }>(
         `SELECT a.name AS key, a.record AS pk, r.xmin::text AS rev FROM vuln_affected a
          JOIN vuln_records r ON r.pk = a.record WHERE a.ecosystem = $1 AND a.name = ANY($2::text[])`,
         [ecosystem, [...byKey.keys()]],
       );
-      const unknown = new Set<number>();
-      for (const row of pairs.rows) {
+      const found: IndexPair[] = [];
+      const wanted = new Map<number, string>();
+      for (const row of pairs) {
         const pk = Number(row.pk);
         found.push([row.key, pk]);
-        if (this.cache.record(pk)?.rev !== row.rev) unknown.add(pk);
+        if (this.cache.record(pk)?.rev !== row.rev) wanted.set(pk, row.rev);
       }
-      if (unknown.size > 0) {
-        const bodies = await client.query<{
+      let consistent = true;
+      if (wanted.size > 0) {
+        const bodies = await q<{
           pk: string;
           kind: string;
           id: string;
@@ -168,19 +166,38 @@ export class PostgresVulnDb implements VulnDb {
           body: string;
         }>(
           "SELECT pk, kind, id, modified, xmin::text AS rev, body FROM vuln_records WHERE pk = ANY($1::bigint[])",
-          [[...unknown]],
+          [[...wanted.keys()]],
         );
-        for (const r of bodies.rows)
-          this.cache.putRecord(Number(r.pk), r.kind, r.id, r.modified, r.body, r.rev);
+        consistent = bodies.length === wanted.size;
+        for (const r of bodies) {
+          const pk = Number(r.pk);
+          if (r.rev === wanted.get(pk)) this.cache.putRecord(pk, r.kind, r.id, r.modified, r.body, r.rev);
+          else consistent = false;
+        }
       }
+      return consistent ? perGivenName(this.cache.group(found), byKey) : undefined;
+    };
+    const quick = await read((sql, params) => this.query(sql, params));
+    if (quick) return quick;
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw unreachable(this.location, err);
+    }
+    try {
+      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      const answer = await read(async (sql, params) => (await client.query(sql, params)).rows);
       await client.query("COMMIT");
+      if (!answer)
+        throw new VulnDbError("DB_CORRUPT", `${this.location}: look-up rows changed within one snapshot`);
+      return answer;
     } catch (err) {
       await client.query("ROLLBACK").catch(() => {});
       throw isPgError(err) ? unreachable(this.location, err) : err;
     } finally {
       client.release();
     }
-    return perGivenName(this.cache.group(found), byKey);
   }
 
   async ecosystems(): Promise<EcosystemCount[]> {
