@@ -135,7 +135,7 @@ function corpusImporter(count: number): VulnImporter {
   };
 }
 
-async function importCorpus(db: VulnDb, count: number): Promise<number> {
+export async function importCorpus(db: VulnDb, count: number): Promise<number> {
   const t0 = performance.now();
   await importPrepared(db, [
     {

@@ -135,7 +135,10 @@ export class PostgresVulnDb implements VulnDb {
 
   /**
    * The index pairs of every name with the row version (`xmin`) of their record — one statement,
-   * so one snapshot — then the bodies of the records not parsed at that version. When a body
+   * so one snapshot — then the bodies of the records not parsed at that version. Both walk the
+   * given list and probe the primary keys once per entry (LATERAL, with OFFSET 0 so the planner
+   * keeps it a nested loop): with `= ANY($2)` PostgreSQL misjudges a 1,000-name list and scans
+   * every row of the ecosystem (measured: 7–12 ms against 22–67 ms on 100,000 records). When a body
    * comes back at another version (an import committed in between), the look-up is read again
    * inside one REPEATABLE READ transaction, so the answer is always one snapshot's.
    */
@@ -144,8 +147,9 @@ export class PostgresVulnDb implements VulnDb {
     this.cache.validate(null); // no change stamp here (rows carry theirs): only bounds drop it
     const read = async (q: Query) => {
       const pairs = await q<{ key: string; pk: string; rev: string }>(
-        `SELECT a.name AS key, a.record AS pk, r.xmin::text AS rev FROM vuln_affected a
-         JOIN vuln_records r ON r.pk = a.record WHERE a.ecosystem = $1 AND a.name = ANY($2::text[])`,
+        `SELECT n.name AS key, x.record AS pk, x.rev FROM unnest($2::text[]) AS n(name)
+         CROSS JOIN LATERAL (SELECT a.record, r.xmin::text AS rev FROM vuln_affected a
+           JOIN vuln_records r ON r.pk = a.record WHERE a.ecosystem = $1 AND a.name = n.name OFFSET 0) x`,
         [ecosystem, [...byKey.keys()]],
       );
       const found: IndexPair[] = [];
@@ -165,7 +169,9 @@ export class PostgresVulnDb implements VulnDb {
           rev: string;
           body: string;
         }>(
-          "SELECT pk, kind, id, modified, xmin::text AS rev, body FROM vuln_records WHERE pk = ANY($1::bigint[])",
+          `SELECT r.pk, r.kind, r.id, r.modified, r.rev, r.body FROM unnest($1::bigint[]) AS k(pk)
+           CROSS JOIN LATERAL (SELECT pk, kind, id, modified, xmin::text AS rev, body FROM vuln_records
+             WHERE pk = k.pk OFFSET 0) r`,
           [[...wanted.keys()]],
         );
         consistent = bodies.length === wanted.size;
