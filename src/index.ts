@@ -64,7 +64,36 @@ export {
 } from "./registry/index.js";
 export * from "./report/index.js";
 export { generateSbom, readSbomFile, type SbomFormat } from "./sbom/index.js";
+export { openScanDatabase, VulnDbMissingError, vulnDbLocation } from "./scan/database.js";
+export {
+  evaluateAffected,
+  type MatchInput,
+  type MatchOptions,
+  matchPackages,
+  type SelectOptions,
+  type SelectResult,
+  selectMatches,
+} from "./scan/match/index.js";
+export { renderScan, SCAN_FORMATS, type ScanFormat, scanJson } from "./scan/report/index.js";
+export type { ScanFinding, ScanNote, ScanResult } from "./scan/result.js";
+export { type ScanOptions, scanCatalog } from "./scan/scan.js";
+export type { MatchNote, MatchResult, VulnMatch, VulnSeverity } from "./scan/types.js";
 export * from "./sign/index.js";
 export * from "./version/index.js";
 export { VERSION } from "./version.js";
+export {
+  type DbStatus,
+  exportDb,
+  type ImportSummary,
+  importFeeds,
+  normalizePackageName,
+  type OsvRecord,
+  openVulnStore,
+  type StoredRecord,
+  type UpdateOptions,
+  updateDb,
+  type VulnDb,
+  VulnDbError,
+  type VulnStore,
+} from "./vulndb/index.js";
 export { installManifests, startWebhook, type WebhookOptions, type WebhookServer } from "./webhook/index.js";

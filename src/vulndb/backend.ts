@@ -4,7 +4,7 @@
  * feeds their records into `write()`, which runs as one transaction so a concurrent reader sees
  * the old data or the new, never a mix.
  */
-import type { OsvRecord, SourceStatus, StoredRecord, VulnStore } from "./types.js";
+import type { OsvRecord, SourceStatus, VulnStore } from "./types.js";
 
 /** Schema version this code writes; a database with a higher one is refused. */
 export const SCHEMA_VERSION = 1;
@@ -64,46 +64,6 @@ export function indexKeys(
     if (seen.has(k)) continue;
     seen.add(k);
     out.push([eco, key]);
-  }
-  return out;
-}
-
-export interface LookupRow {
-  key: string;
-  kind: string;
-  id: string;
-  modified: string;
-  body: string;
-}
-
-/**
- * Group look-up rows by the name as the caller gave it; one record per (kind, id): when two
- * feeds hold the same record (a GHSA advisory in the npm and the Maven zip), the newest wins.
- */
-export function groupLookupRows(
-  rows: Iterable<LookupRow>,
-  givenByKey: Map<string, string[]>,
-): Map<string, StoredRecord[]> {
-  const best = new Map<string, Map<string, LookupRow>>();
-  for (const row of rows) {
-    let perKey = best.get(row.key);
-    if (!perKey) best.set(row.key, (perKey = new Map()));
-    const rid = `${row.kind}\0${row.id}`;
-    const prev = perKey.get(rid);
-    if (!prev || prev.modified < row.modified) perKey.set(rid, row);
-  }
-  const parsed = new Map<string, OsvRecord>();
-  const out = new Map<string, StoredRecord[]>();
-  for (const [key, given] of givenByKey) {
-    const list: StoredRecord[] = [];
-    for (const row of best.get(key)?.values() ?? []) {
-      const rid = `${row.kind}\0${row.id}`;
-      let record = parsed.get(rid);
-      if (!record) parsed.set(rid, (record = JSON.parse(row.body) as OsvRecord));
-      list.push({ source: row.kind, record });
-    }
-    list.sort((a, b) => (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0));
-    for (const g of given) out.set(g, list);
   }
   return out;
 }

@@ -8,10 +8,8 @@ import pg from "pg";
 import {
   type ExportedRecord,
   type FeedSource,
-  groupLookupRows,
   indexKeys,
   keysForNames,
-  type LookupRow,
   SCHEMA_VERSION,
   type VulnDb,
   type WriteTx,
@@ -19,7 +17,10 @@ import {
 import { normalizePackageName } from "./ecosystem.js";
 import { DbMissingError, VulnDbError } from "./errors.js";
 import { displayLocation } from "./location.js";
+import { type IndexPair, LookupCache, perGivenName } from "./lookup-cache.js";
 import type { DbStatus, EcosystemCount, OsvRecord, StoredRecord } from "./types.js";
+
+type Query = <R extends pg.QueryResultRow>(sql: string, params: unknown[]) => Promise<R[]>;
 
 /** Advisory lock key held by a writer for its transaction ("PORTCULL" in ASCII, truncated). */
 const WRITE_LOCK = 0x504f5254;
@@ -129,14 +130,80 @@ export class PostgresVulnDb implements VulnDb {
     }
   }
 
+  /** Parsed records by pk, each valid while its row version (`xmin`) is the one read. */
+  private readonly cache = new LookupCache();
+
+  /**
+   * The index pairs of every name with the row version (`xmin`) of their record — one statement,
+   * so one snapshot — then the bodies of the records not parsed at that version. Both walk the
+   * given list and probe the primary keys once per entry (LATERAL, with OFFSET 0 so the planner
+   * keeps it a nested loop): with `= ANY($2)` PostgreSQL misjudges a 1,000-name list and scans
+   * every row of the ecosystem (measured: 7–12 ms against 22–67 ms on 100,000 records). When a body
+   * comes back at another version (an import committed in between), the look-up is read again
+   * inside one REPEATABLE READ transaction, so the answer is always one snapshot's.
+   */
   async lookup(ecosystem: string, names: readonly string[]): Promise<Map<string, StoredRecord[]>> {
     const byKey = keysForNames(ecosystem, names, normalizePackageName);
-    const rows = await this.query<LookupRow>(
-      `SELECT a.name AS key, r.kind, r.id, r.modified, r.body FROM vuln_affected a
-       JOIN vuln_records r ON r.pk = a.record WHERE a.ecosystem = $1 AND a.name = ANY($2::text[])`,
-      [ecosystem, [...byKey.keys()]],
-    );
-    return groupLookupRows(rows, byKey);
+    this.cache.validate(null); // no change stamp here (rows carry theirs): only bounds drop it
+    const read = async (q: Query) => {
+      const pairs = await q<{ key: string; pk: string; rev: string }>(
+        `SELECT n.name AS key, x.record AS pk, x.rev FROM unnest($2::text[]) AS n(name)
+         CROSS JOIN LATERAL (SELECT a.record, r.xmin::text AS rev FROM vuln_affected a
+           JOIN vuln_records r ON r.pk = a.record WHERE a.ecosystem = $1 AND a.name = n.name OFFSET 0) x`,
+        [ecosystem, [...byKey.keys()]],
+      );
+      const found: IndexPair[] = [];
+      const wanted = new Map<number, string>();
+      for (const row of pairs) {
+        const pk = Number(row.pk);
+        found.push([row.key, pk]);
+        if (this.cache.record(pk)?.rev !== row.rev) wanted.set(pk, row.rev);
+      }
+      let consistent = true;
+      if (wanted.size > 0) {
+        const bodies = await q<{
+          pk: string;
+          kind: string;
+          id: string;
+          modified: string;
+          rev: string;
+          body: string;
+        }>(
+          `SELECT r.pk, r.kind, r.id, r.modified, r.rev, r.body FROM unnest($1::bigint[]) AS k(pk)
+           CROSS JOIN LATERAL (SELECT pk, kind, id, modified, xmin::text AS rev, body FROM vuln_records
+             WHERE pk = k.pk OFFSET 0) r`,
+          [[...wanted.keys()]],
+        );
+        consistent = bodies.length === wanted.size;
+        for (const r of bodies) {
+          const pk = Number(r.pk);
+          if (r.rev === wanted.get(pk)) this.cache.putRecord(pk, r.kind, r.id, r.modified, r.body, r.rev);
+          else consistent = false;
+        }
+      }
+      return consistent ? perGivenName(this.cache.group(found), byKey) : undefined;
+    };
+    const quick = await read((sql, params) => this.query(sql, params));
+    if (quick) return quick;
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw unreachable(this.location, err);
+    }
+    try {
+      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      const answer = await read(async (sql, params) => (await client.query(sql, params)).rows);
+      await client.query("COMMIT");
+      if (!answer)
+        throw new VulnDbError("DB_CORRUPT", `${this.location}: look-up rows changed within one snapshot`);
+      return answer;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw isPgError(err) ? unreachable(this.location, err) : err;
+    } finally {
+      client.release();
+    }
   }
 
   async ecosystems(): Promise<EcosystemCount[]> {

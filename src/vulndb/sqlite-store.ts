@@ -12,10 +12,8 @@ import Database from "better-sqlite3";
 import {
   type ExportedRecord,
   type FeedSource,
-  groupLookupRows,
   indexKeys,
   keysForNames,
-  type LookupRow,
   SCHEMA_VERSION,
   type SourceUpdate,
   type VulnDb,
@@ -23,6 +21,7 @@ import {
 } from "./backend.js";
 import { normalizePackageName } from "./ecosystem.js";
 import { DbMissingError, VulnDbError } from "./errors.js";
+import { type IndexPair, LookupCache } from "./lookup-cache.js";
 import type { DbStatus, EcosystemCount, OsvRecord, StoredRecord } from "./types.js";
 
 /** Migration n brings a database from schema n-1 to n. */
@@ -155,20 +154,56 @@ export class SqliteVulnDb implements VulnDb {
     migrate.immediate();
   }
 
+  /**
+   * Look-ups read one snapshot: the change stamp (`data_version`, which moves when another
+   * connection commits), the index pairs of the names not answered since, then the bodies of
+   * the records not parsed since. Both queries take their lists as one JSON parameter, so each
+   * is prepared once whatever the number of names.
+   */
+  private readonly cache = new LookupCache();
+  private reads?: {
+    stamp: Database.Statement;
+    pairs: Database.Statement;
+    bodies: Database.Statement;
+    fill: (ecosystem: string, keys: string[]) => void;
+  };
+
+  private readStatements(): NonNullable<SqliteVulnDb["reads"]> {
+    if (this.reads) return this.reads;
+    const stamp = this.db.prepare("PRAGMA data_version").pluck();
+    const pairs = this.db
+      .prepare(
+        "SELECT name, record FROM affected WHERE ecosystem = ? AND name IN (SELECT value FROM json_each(?))",
+      )
+      .raw();
+    const bodies = this.db
+      .prepare(
+        "SELECT pk, kind, id, modified, body FROM records WHERE pk IN (SELECT value FROM json_each(?))",
+      )
+      .raw();
+    const fill = this.db.transaction((ecosystem: string, keys: string[]) => {
+      this.cache.validate(stamp.get());
+      const missing = keys.filter((k) => !this.cache.hasAnswer(ecosystem, k));
+      if (missing.length === 0) return;
+      const found = pairs.all(ecosystem, JSON.stringify(missing)) as IndexPair[];
+      const unknown = [...new Set(found.map((p) => p[1]))].filter((pk) => !this.cache.record(pk));
+      if (unknown.length > 0)
+        for (const row of bodies.all(JSON.stringify(unknown)) as [number, string, string, string, string][])
+          this.cache.putRecord(...row);
+      this.cache.putAnswers(ecosystem, missing, found);
+    });
+    this.reads = { stamp, pairs, bodies, fill };
+    return this.reads;
+  }
+
   async lookup(ecosystem: string, names: readonly string[]): Promise<Map<string, StoredRecord[]>> {
     const byKey = keysForNames(ecosystem, names, normalizePackageName);
-    const keys = [...byKey.keys()];
-    const rows: LookupRow[] = [];
-    const CHUNK = 500;
-    for (let i = 0; i < keys.length; i += CHUNK) {
-      const part = keys.slice(i, i + CHUNK);
-      const stmt = this.db.prepare(
-        `SELECT a.name AS key, r.kind, r.id, r.modified, r.body FROM affected a JOIN records r ON r.pk = a.record
-         WHERE a.ecosystem = ? AND a.name IN (${part.map(() => "?").join(",")})`,
-      );
-      for (const row of stmt.all(ecosystem, ...part)) rows.push(row as LookupRow);
+    try {
+      this.readStatements().fill(ecosystem, [...byKey.keys()]);
+    } catch (err) {
+      throw sqliteError(this.location, err);
     }
-    return groupLookupRows(rows, byKey);
+    return this.cache.answersFor(ecosystem, byKey);
   }
 
   async ecosystems(): Promise<EcosystemCount[]> {
@@ -279,9 +314,11 @@ export class SqliteVulnDb implements VulnDb {
         "INSERT INTO ecosystem_counts (ecosystem, records) SELECT ecosystem, count(DISTINCT record) FROM affected GROUP BY ecosystem",
       );
       db.exec("COMMIT");
+      this.cache.clear();
       return result;
     } catch (err) {
       if (db.inTransaction) db.exec("ROLLBACK");
+      this.cache.clear();
       if ((err as { code?: unknown }).code && String((err as { code: unknown }).code).startsWith("SQLITE"))
         throw sqliteError(this.location, err);
       throw err;

@@ -7,19 +7,24 @@
  * an attestation older than maxAge is refused.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { pathToFileURL } from "node:url";
 import { RegistryClient } from "../../src/registry/client.js";
 import { encryptPrivateKey, generateSigningKey } from "../../src/sign/index.js";
+import type { WebhookServer } from "../../src/webhook/server.js";
 import { copyImage } from "../sign/registry-fixture.js";
 import { runCli } from "../support/cli.js";
 import { registryEnv, SKIP_NO_REGISTRY_ENV } from "../support/registry-env.js";
-import { SKIP_NO_SHARED } from "../support/shared.js";
+import { repoRoot, SKIP_NO_SHARED } from "../support/shared.js";
 import { admissionReview, responseOf, send, startTestWebhook } from "../webhook/client.js";
 import { buildSharedDb, sharedFeeds } from "./support.js";
 
+const TSX = pathToFileURL(createRequire(join(repoRoot, "package.json")).resolve("tsx")).href;
 const env = registryEnv;
 const skip = !env ? SKIP_NO_REGISTRY_ENV : !sharedFeeds() ? SKIP_NO_SHARED : false;
 
@@ -112,6 +117,71 @@ describe("policy vulnerabilities rule: check --images and the webhook", { skip }
     assert.equal(r.code, 3, r.stdout + r.stderr);
     const [f] = findings(r.stdout);
     assert.match(f.message, /no vulnerability database at .*missing\.db/);
+  });
+
+  test("check --db names the database, before PORTCULLIS_DB", async () => {
+    const policy = policyFile("db-flag", "maxSeverity: none");
+    const viaFlag = await runCli(
+      ["check", manifest, "--policy", policy, "--images", "--db", db, "-f", "json"],
+      { env: { PORTCULLIS_DB: join(dir, "env-missing.db") }, timeoutMs: 120_000 },
+    );
+    assert.equal(viaFlag.code, 1, viaFlag.stdout + viaFlag.stderr);
+    assert.match(findings(viaFlag.stdout)[0].message, /vulnerabilities above the limit/);
+    const flagMissing = await runCli(
+      ["check", manifest, "--policy", policy, "--images", "--db", join(dir, "flag-missing.db"), "-f", "json"],
+      { env: { PORTCULLIS_DB: db }, timeoutMs: 120_000 },
+    );
+    assert.equal(flagMissing.code, 3, flagMissing.stdout + flagMissing.stderr);
+    assert.match(findings(flagMissing.stdout)[0].message, /no vulnerability database at .*flag-missing\.db/);
+  });
+
+  test("webhook serve --db names the database, before PORTCULLIS_DB", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        TSX,
+        join(repoRoot, "src/cli/main.ts"),
+        "webhook",
+        "serve",
+        "--policy",
+        policyFile("wh-db", "maxSeverity: none"),
+        "--listen",
+        "127.0.0.1:0",
+        "--tls-dir",
+        join(dir, "wh-tls"),
+        "--db",
+        db,
+      ],
+      {
+        env: { ...process.env, PORTCULLIS_DB: join(dir, "env-missing.db") },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    try {
+      const log: Record<string, unknown>[] = [];
+      const url = await new Promise<string>((resolve, reject) => {
+        let buf = "";
+        child.stdout.setEncoding("utf8").on("data", (d: string) => {
+          buf += d;
+          for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+            const line = JSON.parse(buf.slice(0, i)) as Record<string, unknown>;
+            buf = buf.slice(i + 1);
+            log.push(line);
+            if (typeof line.url === "string") resolve(line.url);
+          }
+        });
+        child.on("exit", (code) => reject(new Error(`webhook serve exited ${code}`)));
+      });
+      const caFile = log.find((l) => typeof l.caFile === "string")?.caFile as string;
+      const server = { url, caCert: readFileSync(caFile, "utf8") } as unknown as WebhookServer;
+      const r = await send(server, "/validate", admissionReview(pod(image)));
+      const resp = responseOf(r);
+      assert.equal(resp.allowed, false);
+      assert.match(resp.status?.message ?? "", /above the limit/);
+    } finally {
+      child.kill("SIGTERM");
+    }
   });
 
   test("evidence attestation: denied without one, allowed with a fresh one within the limit, refused when stale", async () => {

@@ -226,6 +226,35 @@ for (const backend of BACKENDS) {
       await db.close();
     });
 
+    it("answers a reader's repeated look-up from the current data after another connection updates a record in place", async () => {
+      const location = backend.fresh();
+      const db = await open(location);
+      const v1 = { ...osvRecord("GHSA-inplace", "npm", "p", "1.0.0"), summary: "first" };
+      await importFeeds(db, [osvDir("v1", [v1])]);
+      const reader = await openVulnStore(location);
+      const summaries = async () =>
+        ((await reader.lookup("npm", ["p", "q"])).get("p") ?? []).map(
+          (r) => `${r.record.id}:${r.record.summary}`,
+        );
+      assert.deepEqual(await summaries(), ["GHSA-inplace:first"]);
+      assert.deepEqual(await summaries(), ["GHSA-inplace:first"], "a repeated look-up answers the same");
+      const v2 = {
+        ...osvRecord("GHSA-inplace", "npm", "p", "1.0.1"),
+        summary: "second",
+        modified: "2025-01-01T00:00:00Z",
+      };
+      const added = osvRecord("GHSA-added", "npm", "p", "2.0.0", { summary: "added" });
+      await importFeeds(db, [osvDir("v2", [v2, added])]);
+      assert.deepEqual(await summaries(), ["GHSA-added:added", "GHSA-inplace:second"]);
+      assert.deepEqual(
+        (await reader.lookup("npm", ["q"])).get("q"),
+        [],
+        "a name without records answers empty",
+      );
+      await reader.close();
+      await db.close();
+    });
+
     it("reports status (schema, sources, counts) and exports to one file that imports elsewhere", async () => {
       const db = await open(backend.fresh());
       await importFeeds(db, [
@@ -283,3 +312,47 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe("PostgreSQL look-up across a concurrent import", { skip: BACKENDS[1]?.skip }, () => {
+  it("re-reads in one snapshot when a record changes between the index read and the body read", async () => {
+    const location = (pgCluster() as PostgresCluster).createDatabase(`store_race_${++dbCount}`);
+    const writer = await openVulnStore(location, { write: true });
+    await importFeeds(writer, [
+      osvDir("race-v1", [{ ...osvRecord("GHSA-race", "npm", "r", "1.0.0"), summary: "v1" }]),
+    ]);
+    const reader = await openVulnStore(location);
+    const statements: string[] = [];
+    const inner = reader as unknown as { query: (sql: string, params: unknown[]) => Promise<unknown[]> };
+    const query = inner.query.bind(reader);
+    let raced = false;
+    inner.query = async (sql, params) => {
+      statements.push(sql.includes("body") ? "bodies" : "pairs");
+      if (sql.includes("body") && !raced) {
+        raced = true; // an import commits after the pairs were read, before the bodies are
+        const v2 = {
+          ...osvRecord("GHSA-race", "npm", "r", "1.0.1"),
+          summary: "v2",
+          modified: "2025-01-01T00:00:00Z",
+        };
+        await importFeeds(writer, [osvDir("race-v2", [v2])]);
+      }
+      return query(sql, params);
+    };
+    const list = (await reader.lookup("npm", ["r"])).get("r") ?? [];
+    assert.deepEqual(
+      list.map((s) => [s.record.id, s.record.summary]),
+      [["GHSA-race", "v2"]],
+    );
+    assert.deepEqual(
+      statements,
+      ["pairs", "bodies"],
+      "the quick read was tried first (then the snapshot read)",
+    );
+    assert.deepEqual(
+      ((await reader.lookup("npm", ["r"])).get("r") ?? []).map((s) => s.record.summary),
+      ["v2"],
+    );
+    await reader.close();
+    await writer.close();
+  });
+});

@@ -18,6 +18,7 @@ interface CheckFlags extends ReportFlags, RegistryFlags {
   policy?: string;
   images?: boolean;
   secretsDir: string[];
+  db?: string;
 }
 
 /** The registry options of --images, checked up front (a bad --ca-file is exit 2, not a look-up failure). */
@@ -48,6 +49,10 @@ export function register(program: Command): void {
       "folder holding the policy's key Secrets as <namespace>/<name>/<key> or <namespace>/<name>.yaml (repeatable; searched before $PORTCULLIS_SECRETS_DIR)",
       (value: string, previous: string[]) => [...previous, value],
       [],
+    )
+    .option(
+      "--db <file|postgres://…>",
+      "the vulnerability database for the policy's vulnerabilities rule, with --images (default: $PORTCULLIS_DB, else $XDG_CACHE_HOME/portcullis/vuln.db)",
     );
   addRegistryOptions(cmd);
   addReportOptions(cmd, { failOn: "high" });
@@ -56,7 +61,8 @@ export function register(program: Command): void {
     `
 Modes map to severities: enforce -> high (fails at the default --fail-on high, as the webhook
 denies), warn -> medium, audit -> low. Waived findings (policy exceptions) are reported as suppressed.
-The registry flags (--ca-file, --insecure-registry, --pull-secret, --timeout) are used with --images.
+The registry flags (--ca-file, --insecure-registry, --pull-secret, --timeout) and --db are used
+with --images; a vulnerabilities rule that scans fails closed when the database cannot be used.
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad input or policy (the other inputs
 are still checked), 3 image look-ups failed (registry unreachable, auth refused).
@@ -64,6 +70,7 @@ are still checked), 3 image look-ups failed (registry unreachable, auth refused)
 Examples:
   portcullis check deploy/ --policy policy.yaml
   portcullis check deploy/ Dockerfile --policy policy.yaml --images -f sarif -o check.sarif
+  portcullis check deploy/ --policy policy.yaml --images --db ./vuln.db
   portcullis check deploy/ --policy policy.yaml --images --secrets-dir /etc/portcullis/secrets \\
       --pull-secret regcred.yaml
   kubectl get deploy -A -o yaml | portcullis check - --policy policy.yaml`,
@@ -76,6 +83,7 @@ Examples:
       ? new ImageInspector({
           registry: await registryOptions(flags),
           ...(flags.secretsDir.length ? { secretsDirs: flags.secretsDir } : {}),
+          ...(flags.db ? { vulnDb: flags.db } : {}),
         })
       : undefined;
     try {

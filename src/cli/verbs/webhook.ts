@@ -119,6 +119,7 @@ interface ServeFlags {
   caFile?: string;
   logLevel: string;
   secretsDir: string[];
+  db?: string;
   digestTtl: string;
   verdictTtl: string;
   failureTtl: string;
@@ -168,6 +169,10 @@ Run 'portcullis webhook serve --help' or 'portcullis webhook install --help' for
       (value: string, previous: string[]) => [...previous, value],
       [],
     )
+    .option(
+      "--db <file|postgres://…>",
+      "the vulnerability database for the policy's vulnerabilities rule (default: $PORTCULLIS_DB, else $XDG_CACHE_HOME/portcullis/vuln.db)",
+    )
     .addOption(
       new Option("--log-level <level>", "log level (debug logs every allowed request)")
         .choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
@@ -193,6 +198,7 @@ Examples:
   portcullis webhook serve --policy /etc/portcullis/policy.yaml --listen 0.0.0.0:8443 \\
     --tls-cert /etc/tls/tls.crt --tls-key /etc/tls/tls.key --timeout-seconds 10
   portcullis webhook serve --policy policy.yaml --secrets-dir /var/run/portcullis/secrets
+  portcullis webhook serve --policy policy.yaml --db postgres://portcullis@db.internal/vulns
 
 Exit codes: 0 stopped by SIGTERM/SIGINT, 2 bad flags, invalid policy or a certificate/key that
 cannot be used (the message names the file), 3 cannot start (address in use).`,
@@ -238,6 +244,7 @@ cannot be used (the message names the file), 3 cannot start (address in use).`,
             verdictTtlMs: durations.verdictTtlMs,
             failureTtlMs: durations.failureTtlMs,
             ...(flags.secretsDir.length ? { secretsDirs: flags.secretsDir } : {}),
+            ...(flags.db ? { vulnDb: flags.db } : {}),
           },
         });
       } catch (err) {

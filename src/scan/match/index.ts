@@ -137,8 +137,8 @@ export async function matchPackages(
       }
       for (const affected of stored.record.affected ?? []) {
         const pk = affected.package;
-        if (!pk || pk.ecosystem !== target.ecosystem || normalizePackageName(pk.ecosystem, pk.name) !== p.key)
-          continue;
+        if (!pk || pk.ecosystem !== target.ecosystem) continue;
+        if (pk.name !== target.name && normalizePackageName(pk.ecosystem, pk.name) !== p.key) continue;
         const verdict = evaluateAffected(affected, target.version, {
           ecosystem: target.scheme,
           semver: target.semverScheme,

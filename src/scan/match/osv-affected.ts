@@ -42,7 +42,7 @@ function eventOf(e: OsvEvent): SortedEvent | undefined {
  * The events of a range in version order, remembered by content (stores hand back fresh record
  * objects per look-up, and most advisories repeat the same few bounds).
  */
-type Sorted = { events: SortedEvent[]; unreadable: string[] };
+type Sorted = { events: SortedEvent[]; limits: string[]; unreadable: string[] };
 const sortedCache = new Map<string, Sorted>();
 const byObject = new WeakMap<OsvRange, { scheme: string; sorted: Sorted }>();
 
@@ -78,45 +78,56 @@ function sortedByContent(range: OsvRange, scheme: string): Sorted {
     if (b.kind === "introduced" && b.version === "0") return 1;
     return compareValid(scheme, a.version, b.version);
   });
-  const out = { events, unreadable };
+  const limits = events.filter((e) => e.kind === "limit").map((e) => e.version);
+  const out = { events, limits, unreadable };
   if (sortedCache.size >= 100_000) sortedCache.clear();
   sortedCache.set(key, out);
   return out;
 }
 
-/** Whether `version` falls in one range; with the first `fixed` above it when it does. */
+/**
+ * Whether `version` falls in one range; with the first `fixed` above it when it does. `limits`
+ * are the range's limit versions (as sortedEvents gives them); none means no limit.
+ */
 export function inRange(
   version: string,
   events: readonly SortedEvent[],
   scheme: string,
+  limits: readonly string[] = events.filter((e) => e.kind === "limit").map((e) => e.version),
 ): { affected: boolean; fixed?: string } {
-  const cmp = (other: string) => compareValid(scheme, version, other);
-  const limits = events.filter((e) => e.kind === "limit");
-  if (limits.length > 0 && limits.every((l) => cmp(l.version) >= 0)) return { affected: false };
+  if (limits.length > 0) {
+    let below = false;
+    for (const l of limits) if (compareValid(scheme, version, l) < 0) below = true;
+    if (!below) return NOT_IN_RANGE;
+  }
   let affected = false;
   let i = 0;
   for (; i < events.length; i++) {
     const e = events[i];
     if (e.kind === "introduced") {
-      if (e.version === "0" || cmp(e.version) >= 0) affected = true;
+      if (e.version === "0" || compareValid(scheme, version, e.version) >= 0) affected = true;
       else break;
     } else if (e.kind === "fixed") {
-      if (cmp(e.version) >= 0) affected = false;
+      if (compareValid(scheme, version, e.version) >= 0) affected = false;
       else break;
     } else if (e.kind === "last_affected") {
-      if (cmp(e.version) > 0) affected = false;
+      if (compareValid(scheme, version, e.version) > 0) affected = false;
       else break;
     }
   }
-  if (!affected) return { affected };
+  if (!affected) return NOT_IN_RANGE;
   // Events from here on are above the version (sorted): the next `fixed` ends this interval.
   for (; i < events.length; i++) {
     const e = events[i];
     if (e.kind === "fixed") return { affected, fixed: e.version };
-    if (e.kind === "last_affected") return { affected };
+    if (e.kind === "last_affected") return IN_RANGE;
   }
-  return { affected };
+  return IN_RANGE;
 }
+
+const NOT_IN_RANGE = Object.freeze({ affected: false });
+const IN_RANGE = Object.freeze({ affected: true });
+const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 /** Whether `versions` lists the version: the same string, or equal in the ecosystem's order. */
 function listed(versions: readonly string[], version: string, scheme: string): boolean {
@@ -135,21 +146,28 @@ export function evaluateAffected(
   version: string,
   schemes: { ecosystem: string; semver: string },
 ): AffectedVerdict {
-  const fixed: string[] = [];
-  const unreadable: string[] = [];
+  let fixed: string[] | undefined;
+  let unreadable: string[] | undefined;
   let hit = false;
-  for (const range of affected.ranges ?? []) {
+  for (const range of affected.ranges ?? NO_RANGES) {
     const scheme =
       range.type === "SEMVER" ? schemes.semver : range.type === "ECOSYSTEM" ? schemes.ecosystem : undefined;
     if (!scheme || !validVersion(scheme, version)) continue;
     const sorted = sortedEvents(range, scheme);
-    unreadable.push(...sorted.unreadable);
-    const r = inRange(version, sorted.events, scheme);
+    if (sorted.unreadable.length) (unreadable ??= []).push(...sorted.unreadable);
+    const r = inRange(version, sorted.events, scheme, sorted.limits);
     if (r.affected) {
       hit = true;
+      fixed ??= [];
       if (r.fixed && !fixed.includes(r.fixed)) fixed.push(r.fixed);
     }
   }
   if (!hit && affected.versions && listed(affected.versions, version, schemes.ecosystem)) hit = true;
-  return { affected: hit, fixed: hit ? fixed : [], unreadable };
+  return {
+    affected: hit,
+    fixed: hit && fixed ? fixed : [],
+    unreadable: unreadable ?? (NO_STRINGS as string[]),
+  };
 }
+
+const NO_RANGES: readonly OsvRange[] = Object.freeze([]);
