@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { VulnerabilityScanner } from "../../audit/image-scanner.js";
-import { AUDIT_FORMATS, type AuditFormat, renderAudit } from "../../audit/render.js";
+import { type AuditFormat, renderAudit } from "../../audit/render.js";
 import { runAudit } from "../../audit/run.js";
 import { ScanningSource } from "../../audit/scan-source.js";
 import { parseSince } from "../../audit/since.js";
@@ -80,7 +80,6 @@ export function register(program: Command): void {
     .option("--chunk-size <n>", "objects per list page, as kubectl's --chunk-size", "500");
   addRegistryOptions(cmd);
   addReportOptions(cmd, { failOn: "high" });
-  cmd.options.find((o) => o.long === "--format")?.choices([...AUDIT_FORMATS]);
   cmd.addHelpText(
     "after",
     `
