@@ -3,7 +3,10 @@
  * same advisory bounds over and over (and records come back from the store as fresh objects), so
  * validity and comparisons are memoised per scheme. Bounded: the maps are dropped when they grow
  * past a limit. For the "semver" scheme a version node-semver cannot read (`1`, `0.0.0.1`,
- * `2.0.0rc2`) is read tolerantly (./semver-like.ts), as OSV consumers do. Not a version
+ * `2.0.0rc2`) is read tolerantly (./semver-like.ts), as OSV consumers do. For "rpm", an epoch
+ * counts only when both versions state one: AlmaLinux's advisories write `1.1.1k-12.el8_9` for a
+ * package installed as `1:1.1.1k-4.el8`, and the epoch-less bound means the same build line
+ * (osv-scanner reads installed rpm versions without their epoch at all). Not a version
  * implementation (src/version).
  */
 import { compareVersions, isValidVersion, type VersionOrder } from "../../version/index.js";
@@ -40,10 +43,10 @@ export function compareValid(scheme: string, a: string, b: string): VersionOrder
   }
   let r = perA.get(b);
   if (r === undefined) {
-    r =
-      scheme === "semver" && !(isValidVersion(scheme, a) && isValidVersion(scheme, b))
-        ? compareSemverLike(a, b)
-        : compareVersions(scheme, a, b);
+    if (scheme === "semver" && !(isValidVersion(scheme, a) && isValidVersion(scheme, b)))
+      r = compareSemverLike(a, b);
+    else if (scheme === "rpm") r = compareRpm(a, b);
+    else r = compareVersions(scheme, a, b);
     if (++orderSize > LIMIT) {
       order.clear();
       orderSize = 0;
@@ -51,4 +54,14 @@ export function compareValid(scheme: string, a: string, b: string): VersionOrder
     perA.set(b, r);
   }
   return r;
+}
+
+const RPM_EPOCH = /^\s*\d+:/;
+
+/** rpm order, with the epoch left out when only one of the two versions states one. */
+function compareRpm(a: string, b: string): VersionOrder {
+  const ea = RPM_EPOCH.test(a);
+  const eb = RPM_EPOCH.test(b);
+  if (ea === eb) return compareVersions("rpm", a, b);
+  return compareVersions("rpm", a.replace(RPM_EPOCH, ""), b.replace(RPM_EPOCH, ""));
 }
