@@ -2,11 +2,15 @@
  * A test-side converter from Trivy's fixture vulnerability DB (shared/vectors/vulndata/trivy/
  * db-fixtures/*.yaml, the bolt buckets written as YAML) to OSV records, so Trivy's integration
  * cases can be replayed against Portcullis's matcher. Conversions:
- * - `alpine 3.9` → ecosystem `Alpine:v3.9` (feed "alpine-secdb"), `debian 9` → `Debian:9` (feed
- *   "debian-tracker"): one record per (package, id), `introduced: "0"` plus `fixed` when
- *   FixedVersion is set, as the importers convert secdb and the tracker; Debian `Severity`
- *   (Trivy's 1-4 scale) becomes the tracker urgency, `Status: 7` (end_of_life) becomes
- *   status "end-of-life", VendorIDs (DSA-…) become aliases.
+ * - `alpine 3.9` → ecosystem `Alpine:v3.9` (`alpine edge` → `Alpine:edge`; feed "alpine-secdb"),
+ *   `debian 9` → `Debian:9` (feed "debian-tracker"), `ubuntu 18.04` → `Ubuntu:18.04:LTS` (feed
+ *   "ubuntu"), `alma 8` → `AlmaLinux:8`, `rocky 8` → `Rocky Linux:8`: one record per (package,
+ *   id), `introduced: "0"` plus `fixed` when FixedVersion is set, as the importers convert secdb
+ *   and the tracker; Debian `Severity` (Trivy's 1-4 scale) becomes the tracker urgency,
+ *   `Status: 7` (end_of_life) becomes status "end-of-life", VendorIDs (DSA-…, and RLSA-… from
+ *   Rocky's `Entries`) become aliases. The vendor's own rating in vulnerability.yaml becomes what
+ *   the real feed carries: an `Ubuntu` severity entry (Ubuntu's OSV records), the errata impact
+ *   before the summary (`Moderate: …`, AlmaLinux and Rocky errata).
  * - language buckets `npm::…`, `pip::…`, `go::…`, `maven::…`, `cargo::…`, `rubygems::…`: one
  *   record per (package, id), ranges from VulnerableVersions (`< x`, `<= x`, `>= x`, `= x`, comma =
  *   and, several entries = or; Maven `[a,b)` intervals), or, when only PatchedVersions are given
@@ -32,6 +36,7 @@ interface Bucket {
 
 interface Advisory {
   FixedVersion?: string;
+  Entries?: { FixedVersion?: string; VendorIds?: string[] }[];
   Severity?: number;
   Status?: number;
   State?: string;
@@ -58,13 +63,29 @@ const LANGUAGE: Record<string, string> = {
 const TRIVY_SEVERITY = ["unknown", "low", "medium", "high", "critical"] as const;
 const GHSA_LABEL = ["", "LOW", "MODERATE", "HIGH", "CRITICAL"];
 
-function osEcosystem(bucket: string): { ecosystem: string; feed: string } | undefined {
-  const alpine = /^alpine (\d+\.\d+)$/.exec(bucket);
-  if (alpine) return { ecosystem: `Alpine:v${alpine[1]}`, feed: "alpine-secdb" };
+function osEcosystem(bucket: string): { ecosystem: string; feed: string; vendor?: string } | undefined {
+  const alpine = /^alpine (\d+\.\d+|edge)$/.exec(bucket);
+  if (alpine)
+    return { ecosystem: `Alpine:${alpine[1] === "edge" ? "edge" : `v${alpine[1]}`}`, feed: "alpine-secdb" };
   const debian = /^debian (\d+)$/.exec(bucket);
   if (debian) return { ecosystem: `Debian:${debian[1]}`, feed: "debian-tracker" };
+  const ubuntu = /^ubuntu ((\d+)\.(\d+))$/.exec(bucket);
+  if (ubuntu) {
+    const lts = Number(ubuntu[2]) % 2 === 0 && ubuntu[3] === "04";
+    return { ecosystem: `Ubuntu:${ubuntu[1]}${lts ? ":LTS" : ""}`, feed: "ubuntu", vendor: "ubuntu" };
+  }
+  const rhel = /^(alma|rocky) (\d+)$/.exec(bucket);
+  if (rhel)
+    return {
+      ecosystem: `${rhel[1] === "alma" ? "AlmaLinux" : "Rocky Linux"}:${rhel[2]}`,
+      feed: rhel[1],
+      vendor: rhel[1],
+    };
   return undefined;
 }
+
+const ERRATA_IMPACT = ["", "Low", "Moderate", "Important", "Critical"];
+const UBUNTU_PRIORITY = ["", "low", "medium", "high", "critical"];
 
 /** One constraint list (`>= 1.0, < 2.0`) → OSV events for one range. */
 function eventsOfConstraint(constraint: string): { events: OsvEvent[]; versions?: string[] } {
@@ -157,23 +178,32 @@ export function loadTrivyFixtures(dir: string): TrivyFixtureData {
       const nvd = detail?.CVSS?.nvd;
       if (nvd?.V3Vector) severity.push({ type: "CVSS_V3", score: nvd.V3Vector });
       if (nvd?.V2Vector) severity.push({ type: "CVSS_V2", score: nvd.V2Vector });
+      const vendorIds = [...(adv.VendorIDs ?? []), ...(adv.Entries ?? []).flatMap((e) => e.VendorIds ?? [])];
+      const vendorRating = os?.vendor ? detail?.VendorSeverity?.[os.vendor] : undefined;
+      if (vendorRating && os?.vendor === "ubuntu")
+        severity.push({ type: "Ubuntu", score: UBUNTU_PRIORITY[vendorRating] });
+      const summary =
+        vendorRating && (os?.vendor === "alma" || os?.vendor === "rocky") && detail?.Title
+          ? `${ERRATA_IMPACT[vendorRating]}: ${detail.Title}`
+          : detail?.Title;
+      const fixedVersion = adv.FixedVersion ?? adv.Entries?.find((e) => e.FixedVersion)?.FixedVersion;
       const record: OsvRecord = {
         id,
         modified: "2026-01-01T00:00:00Z",
-        ...(detail?.Title ? { summary: detail.Title } : {}),
-        ...(adv.VendorIDs?.length ? { aliases: [...adv.VendorIDs] } : {}),
+        ...(summary ? { summary } : {}),
+        ...(vendorIds.length ? { aliases: [...new Set(vendorIds)] } : {}),
         ...(severity.length ? { severity } : {}),
       };
       const ghsa = detail?.VendorSeverity?.ghsa;
       if (feed === "ghsa" && ghsa) record.database_specific = { severity: GHSA_LABEL[ghsa] };
       if (os) {
         const events: OsvEvent[] = [{ introduced: "0" }];
-        if (adv.FixedVersion) events.push({ fixed: adv.FixedVersion });
+        if (fixedVersion) events.push({ fixed: fixedVersion });
         const ds: Record<string, string> = {};
         if (adv.Severity)
           ds.urgency = TRIVY_SEVERITY[adv.Severity] === "critical" ? "high" : TRIVY_SEVERITY[adv.Severity];
         if (adv.Status === 7) ds.status = "end-of-life";
-        else if (!adv.FixedVersion) ds.status = "open";
+        else if (!fixedVersion) ds.status = "open";
         record.affected = [
           {
             package: { ecosystem: os.ecosystem, name: pkg },

@@ -4,7 +4,9 @@
  * 1. the distribution's own rating, for OS packages: Debian tracker urgency
  *    (`affected[].database_specific.urgency`; `unimportant` → negligible, NVD's `**` suffix
  *    stripped, `not yet assigned` and `end-of-life` give no rating), Ubuntu priority
- *    (`severity[].type: "Ubuntu"`);
+ *    (`severity[].type: "Ubuntu"`), the Red Hat-style impact that AlmaLinux and Rocky Linux errata
+ *    put before their summary (`Moderate: openssl security update`: Critical, Important → high,
+ *    Moderate → medium, Low);
  * 2. the GitHub advisory database's rating (`database_specific.severity` of a GHSA record, or of
  *    any record from a feed named "ghsa");
  * 3. a CVSS base score computed from the vectors: v3.x first, then v4.0, then v2;
@@ -90,6 +92,19 @@ function bestCvss(evidence: readonly SeverityEvidence[]): CvssScore | undefined 
   return best;
 }
 
+const ERRATA_IMPACT: Record<string, VulnSeverity> = {
+  critical: "critical",
+  important: "high",
+  moderate: "medium",
+  low: "low",
+};
+
+/** `Important: kernel security update` → high; undefined without such a prefix. */
+export function errataImpactSeverity(summary: string): VulnSeverity | undefined {
+  const m = /^\s*(Critical|Important|Moderate|Low)\s*:/i.exec(summary);
+  return m ? ERRATA_IMPACT[m[1].toLowerCase()] : undefined;
+}
+
 function distroRating(evidence: readonly SeverityEvidence[]): ChosenSeverity | undefined {
   for (const e of evidence) {
     if (!e.distro) continue;
@@ -102,6 +117,11 @@ function distroRating(evidence: readonly SeverityEvidence[]): ChosenSeverity | u
       if (s.type !== "Ubuntu" || typeof s.score !== "string") continue;
       const rated = UBUNTU_PRIORITY[s.score.trim().toLowerCase()];
       if (rated) return { severity: rated, severitySource: "ubuntu-priority" };
+    }
+    const eco = e.affected.package?.ecosystem ?? "";
+    if (/^(AlmaLinux|Rocky Linux):/.test(eco) && typeof e.record.summary === "string") {
+      const s = errataImpactSeverity(e.record.summary);
+      if (s) return { severity: s, severitySource: "errata-impact" };
     }
   }
   return undefined;

@@ -108,6 +108,34 @@ describe("chooseSeverity", () => {
     ]);
     assert.deepEqual([c.severity, c.severitySource], ["medium", "ubuntu-priority"]);
   });
+  it("AlmaLinux / Rocky errata impact (`Moderate: …`) before NVD's vector (Trivy almalinux-8: MEDIUM, alma)", () => {
+    const nvdHigh = { type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:H" };
+    for (const [ecosystem, summary, want] of [
+      ["AlmaLinux:8", "Moderate: openssl security update", "medium"],
+      ["Rocky Linux:8", "Important: kernel security update", "high"],
+      ["Rocky Linux:9", "Low: curl security update", "low"],
+      ["AlmaLinux:9", "Critical: firefox security update", "critical"],
+    ]) {
+      const c = chooseSeverity([
+        {
+          record: rec({ summary, severity: [nvdHigh] }),
+          affected: { package: { ecosystem, name: "p" } },
+          distro: true,
+        },
+      ]);
+      assert.deepEqual([c.severity, c.severitySource, c.cvss?.score], [want, "errata-impact", 7.4]);
+    }
+  });
+  it("an errata-like summary outside AlmaLinux / Rocky is not a rating", () => {
+    const c = chooseSeverity([
+      {
+        record: rec({ summary: "Moderate: something" }),
+        affected: { package: { ecosystem: "npm", name: "p" } },
+        distro: false,
+      },
+    ]);
+    assert.equal(c.severity, "unknown");
+  });
   it("unknown when nothing rates it", () => {
     assert.deepEqual(chooseSeverity([{ record: rec({}), affected: aff, distro: false }]), {
       severity: "unknown",

@@ -243,6 +243,63 @@ describe("Trivy's integration cases, replayed", { skip: trivy ? false : SKIP_NO_
     });
   });
 
+  describe("goldens not in shared/vectors, restated (ubuntu-1804, almalinux-8, rockylinux-8)", () => {
+    // Rows of Trivy's integration/testdata/{ubuntu-1804,almalinux-8,rockylinux-8}.json.golden:
+    // package|installed|id|fixed|SEVERITY. The image package lists are not in Trivy's repository;
+    // the installed versions are the goldens' (e2fsprogs's binaries share its source version).
+    const UBUNTU_1804: OsInfo = {
+      family: "ubuntu",
+      version: "18.04",
+      idLike: ["debian"],
+      source: "etc/os-release",
+    };
+    const row = (m: VulnMatch) =>
+      `${m.package.name}|${m.package.version}|${m.id}|${m.fixedVersions.join(", ")}|${m.severity.toUpperCase()}`;
+
+    it("ubuntu-1804: unfixed bash CVE-2019-18276 (Ubuntu priority low, status open), e2fsprogs fixed", async () => {
+      const e2fs = "1.44.1-1ubuntu1.1";
+      const packages = [
+        pkg("deb", "bash", "4.4.18-2ubuntu1.2"),
+        ...["e2fsprogs", "libcom-err2", "libext2fs2", "libss2"].map((n) =>
+          pkg("deb", n, e2fs, { source: { name: "e2fsprogs", version: e2fs } }),
+        ),
+      ];
+      const r = await matchPackages(store, { packages, os: UBUNTU_1804 });
+      assert.deepEqual(r.vulnerabilities.map(row).sort(), [
+        "bash|4.4.18-2ubuntu1.2|CVE-2019-18276||LOW",
+        "e2fsprogs|1.44.1-1ubuntu1.1|CVE-2019-5094|1.44.1-1ubuntu1.2|MEDIUM",
+        "libcom-err2|1.44.1-1ubuntu1.1|CVE-2019-5094|1.44.1-1ubuntu1.2|MEDIUM",
+        "libext2fs2|1.44.1-1ubuntu1.1|CVE-2019-5094|1.44.1-1ubuntu1.2|MEDIUM",
+        "libss2|1.44.1-1ubuntu1.1|CVE-2019-5094|1.44.1-1ubuntu1.2|MEDIUM",
+      ]);
+      const bash = r.vulnerabilities.find((v) => v.package.name === "bash");
+      assert.equal(bash?.status, "open", "Trivy: Status affected");
+      assert.equal(bash?.severitySource, "ubuntu-priority", "Trivy: SeveritySource ubuntu");
+      assert.ok(
+        r.notes.some((n) => n.message.includes("Ubuntu 18.04 LTS is end-of-life")),
+        "Trivy: EOSL true",
+      );
+      const fixedOnly = selectMatches(r.vulnerabilities, { ignoreUnfixed: true }).kept;
+      assert.ok(!fixedOnly.some((v) => v.package.name === "bash"));
+    });
+
+    for (const [name, os] of [
+      ["almalinux-8", { family: "almalinux", version: "8.5" }],
+      ["rockylinux-8", { family: "rocky", version: "8.5" }],
+    ] as const) {
+      it(`${name}: openssl-libs 1:1.1.1k-4.el8 → CVE-2021-3712 only, rated by the errata impact (MEDIUM)`, async () => {
+        const r = await matchPackages(store, {
+          packages: [pkg("rpm", "openssl-libs", "1:1.1.1k-4.el8", { source: { name: "openssl" } })],
+          os: { ...os, idLike: ["rhel"], source: "etc/os-release" },
+        });
+        assert.deepEqual(r.vulnerabilities.map(row), [
+          "openssl-libs|1:1.1.1k-4.el8|CVE-2021-3712|1:1.1.1k-5.el8_5|MEDIUM",
+        ]);
+        assert.equal(r.vulnerabilities[0].severitySource, "errata-impact");
+      });
+    }
+  });
+
   it("npm: package-lock.json through the npm cataloger → jquery CVE-2019-11358 (GHSA rating)", async () => {
     const packages = await catalogDir(join(trivy as string, "npm", "input"), ["npm-lock"]);
     assert.ok(packages.length > 0);
