@@ -243,8 +243,8 @@ describe("Trivy's integration cases, replayed", { skip: trivy ? false : SKIP_NO_
     });
   });
 
-  describe("goldens not in shared/vectors, restated (ubuntu-1804, almalinux-8, rockylinux-8)", () => {
-    // Rows of Trivy's integration/testdata/{ubuntu-1804,almalinux-8,rockylinux-8}.json.golden:
+  describe("goldens not in shared/vectors, restated (ubuntu-1804, debian-buster, almalinux-8, rockylinux-8)", () => {
+    // Rows of Trivy's integration/testdata/{ubuntu-1804,debian-buster,almalinux-8,rockylinux-8}.json.golden:
     // package|installed|id|fixed|SEVERITY. The image package lists are not in Trivy's repository;
     // the installed versions are the goldens' (e2fsprogs's binaries share its source version).
     const UBUNTU_1804: OsInfo = {
@@ -281,6 +281,32 @@ describe("Trivy's integration cases, replayed", { skip: trivy ? false : SKIP_NO_
       );
       const fixedOnly = selectMatches(r.vulnerabilities, { ignoreUnfixed: true }).kept;
       assert.ok(!fixedOnly.some((v) => v.package.name === "bash"));
+    });
+
+    it("debian-buster: unfixed bash CVE-2019-18276 (Debian urgency low), libidn2-0 fixed with its DSA", async () => {
+      const DEBIAN_10: OsInfo = { family: "debian", version: "10.1", idLike: [], source: "etc/os-release" };
+      const packages = [
+        pkg("deb", "bash", "5.0-4"),
+        pkg("deb", "libidn2-0", "2.0.5-1", { source: { name: "libidn2", version: "2.0.5-1" } }),
+      ];
+      const r = await matchPackages(store, { packages, os: DEBIAN_10 });
+      assert.deepEqual(r.vulnerabilities.map(row).sort(), [
+        "bash|5.0-4|CVE-2019-18276||LOW",
+        "libidn2-0|2.0.5-1|CVE-2019-18224|2.0.5-1+deb10u1|CRITICAL",
+      ]);
+      const [bash, idn] = r.vulnerabilities;
+      assert.deepEqual(
+        [bash.status, bash.severitySource],
+        ["open", "debian-urgency"],
+        "Trivy: affected, debian",
+      );
+      assert.deepEqual(idn.aliases, ["DSA-4613-1"], "Trivy: VendorIDs");
+      const fixedOnly = selectMatches(r.vulnerabilities, { ignoreUnfixed: true }).kept;
+      assert.deepEqual(
+        fixedOnly.map((v) => v.id),
+        ["CVE-2019-18224"],
+        "Trivy: debian-buster-ignore-unfixed",
+      );
     });
 
     for (const [name, os] of [
