@@ -1,7 +1,8 @@
 /**
  * The OSV ecosystem of an image's distribution release, from its os-release, named as osv.dev
  * names them: Alpine 3.18.4 → `Alpine:v3.18`, Debian 12.4 (bookworm) → `Debian:12`, Ubuntu 22.04
- * → `Ubuntu:22.04:LTS` (even years' April releases are LTS), AlmaLinux 9.3 → `AlmaLinux:9`,
+ * → `Ubuntu:22.04:LTS` (even years' April releases are LTS; `Ubuntu:22.04` is read too, the
+ * spelling a release has before its LTS rename; the Pro/ESM channels `Ubuntu:Pro:…` are not), AlmaLinux 9.3 → `AlmaLinux:9`,
  * Rocky 9 → `Rocky Linux:9`; plus the release's end-of-life date where known. Not for package
  * matching (./ecosystems/*.ts).
  */
@@ -12,6 +13,11 @@ export interface DistroRelease {
   family: string;
   /** OSV ecosystem, e.g. `Debian:12`. */
   ecosystem: string;
+  /**
+   * Other spellings of the same release in OSV data: an Ubuntu LTS release is published as
+   * `Ubuntu:26.04` before it is renamed `Ubuntu:26.04:LTS`, and records can carry either.
+   */
+  alsoEcosystems?: readonly string[];
   /** Human name, e.g. `Debian 12 (bookworm)`. */
   label: string;
   /** End of (security) support, ISO date, when known. */
@@ -94,6 +100,7 @@ export function distroRelease(os: OsInfo): DistroRelease | undefined {
       return withEol({
         family,
         ecosystem: `Ubuntu:${v}${lts ? ":LTS" : ""}`,
+        ...(lts ? { alsoEcosystems: [`Ubuntu:${v}`] } : {}),
         label: `Ubuntu ${v}${lts ? " LTS" : ""}`,
       });
     }

@@ -100,7 +100,8 @@ export async function matchPackages(
   const lookups = new Map<string, Map<string, StoredRecord[]>>();
   await Promise.all(
     [...byEcosystem].map(async ([ecosystem, list]) => {
-      if (!available.has(ecosystem)) {
+      const spellings = [ecosystem, ...(list[0].target.alsoEcosystems ?? [])].filter((e) => available.has(e));
+      if (spellings.length === 0) {
         const distro = list[0].target.distro;
         const label = distro && release ? `${release.label} (${ecosystem})` : ecosystem;
         notes.push({
@@ -110,7 +111,8 @@ export async function matchPackages(
         return;
       }
       const names = [...new Set(list.map((p) => p.target.name))];
-      lookups.set(ecosystem, await store.lookup(ecosystem, names));
+      const found = await Promise.all(spellings.map((e) => store.lookup(e, names)));
+      lookups.set(ecosystem, found.length === 1 ? found[0] : mergeLookups(found));
     }),
   );
   if (release?.endOfLife && release.endOfLife <= (opts.now ?? new Date()).toISOString().slice(0, 10)) {
@@ -137,7 +139,8 @@ export async function matchPackages(
       }
       for (const affected of stored.record.affected ?? []) {
         const pk = affected.package;
-        if (!pk || pk.ecosystem !== target.ecosystem) continue;
+        if (!pk || (pk.ecosystem !== target.ecosystem && !target.alsoEcosystems?.includes(pk.ecosystem)))
+          continue;
         if (pk.name !== target.name && normalizePackageName(pk.ecosystem, pk.name) !== p.key) continue;
         const verdict = evaluateAffected(affected, target.version, {
           ecosystem: target.scheme,
@@ -174,6 +177,21 @@ export async function matchPackages(
     });
   }
   return { vulnerabilities: rows.map((r) => r.match), notes };
+}
+
+/** Look-ups of one release under several spellings, each record once per name. */
+function mergeLookups(found: readonly Map<string, StoredRecord[]>[]): Map<string, StoredRecord[]> {
+  const out = new Map<string, StoredRecord[]>();
+  for (const m of found) {
+    for (const [name, records] of m) {
+      const list = out.get(name) ?? [];
+      for (const r of records) {
+        if (!list.some((x) => x.record.id === r.record.id && x.source === r.source)) list.push(r);
+      }
+      out.set(name, list);
+    }
+  }
+  return out;
 }
 
 function preview(items: readonly string[], max = 5): string {

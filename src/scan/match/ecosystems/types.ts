@@ -11,6 +11,8 @@ import type { DistroRelease } from "../distro.js";
 export interface MatchTarget {
   /** OSV ecosystem to look up, e.g. `npm`, `Debian:12`. */
   ecosystem: string;
+  /** Other spellings of the same ecosystem, looked up as well (DistroRelease.alsoEcosystems). */
+  alsoEcosystems?: readonly string[];
   /** Package name as the advisories name it (Maven `group:artifact`, apk origin, dpkg source). */
   name: string;
   /** Version compared with the advisories' (dpkg source version, Go version with `v`). */

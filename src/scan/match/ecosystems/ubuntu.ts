@@ -1,6 +1,7 @@
 /**
  * Ubuntu dpkg packages against `Ubuntu:<YY.MM>[:LTS]` (osv.dev's UBUNTU-CVE / USN records): source
- * package and source version as for Debian, dpkg order.
+ * package and source version as for Debian, dpkg order. An LTS release is also looked up under
+ * its pre-rename spelling (`Ubuntu:26.04` beside `Ubuntu:26.04:LTS`).
  */
 import { dpkgSource } from "./dpkg-source.js";
 import type { EcosystemMatcher } from "./types.js";
@@ -13,6 +14,13 @@ export const ubuntuMatcher: EcosystemMatcher = {
   target(pkg, release) {
     if (release?.family !== "ubuntu" || !pkg.version) return undefined;
     const src = dpkgSource(pkg);
-    return { ecosystem: release.ecosystem, ...src, scheme: "dpkg", semverScheme: "semver", distro: true };
+    return {
+      ecosystem: release.ecosystem,
+      ...(release.alsoEcosystems ? { alsoEcosystems: release.alsoEcosystems } : {}),
+      ...src,
+      scheme: "dpkg",
+      semverScheme: "semver",
+      distro: true,
+    };
   },
 };
