@@ -4,7 +4,8 @@
  * cases can be replayed against Portcullis's matcher. Conversions:
  * - `alpine 3.9` → ecosystem `Alpine:v3.9` (`alpine edge` → `Alpine:edge`; feed "alpine-secdb"),
  *   `debian 9` → `Debian:9` (feed "debian-tracker"), `ubuntu 18.04` → `Ubuntu:18.04:LTS` (feed
- *   "ubuntu"), `alma 8` → `AlmaLinux:8`, `rocky 8` → `Rocky Linux:8`: one record per (package,
+ *   "ubuntu"), `alma 8` → `AlmaLinux:8`, `rocky 8` → `Rocky Linux:8`, `Photon OS 3.0` →
+ *   `Photon OS:3.0`, `openSUSE Leap 15.1` → `openSUSE:Leap 15.1`: one record per (package,
  *   id), `introduced: "0"` plus `fixed` when FixedVersion is set, as the importers convert secdb
  *   and the tracker; Debian `Severity` (Trivy's 1-4 scale) becomes the tracker urgency,
  *   `Status: 7` (end_of_life) becomes status "end-of-life", VendorIDs (DSA-…, and RLSA-… from
@@ -81,6 +82,10 @@ function osEcosystem(bucket: string): { ecosystem: string; feed: string; vendor?
       feed: rhel[1],
       vendor: rhel[1],
     };
+  const photon = /^Photon OS (\d+\.\d+)$/.exec(bucket);
+  if (photon) return { ecosystem: `Photon OS:${photon[1]}`, feed: "photon" };
+  const suse = /^openSUSE (Leap \d+\.\d+|Tumbleweed)$/.exec(bucket);
+  if (suse) return { ecosystem: `openSUSE:${suse[1]}`, feed: "suse" };
   return undefined;
 }
 

@@ -3,7 +3,8 @@
  * names them: Alpine 3.18.4 → `Alpine:v3.18`, Debian 12.4 (bookworm) → `Debian:12`, Ubuntu 22.04
  * → `Ubuntu:22.04:LTS` (even years' April releases are LTS; `Ubuntu:22.04` is read too, the
  * spelling a release has before its LTS rename; the Pro/ESM channels `Ubuntu:Pro:…` are not), AlmaLinux 9.3 → `AlmaLinux:9`,
- * Rocky 9 → `Rocky Linux:9`; plus the release's end-of-life date where known. Not for package
+ * Rocky 9 → `Rocky Linux:9`, Photon 3.0 → `Photon OS:3.0`, openSUSE Leap 15.5 → `openSUSE:Leap 15.5`,
+ * Tumbleweed → `openSUSE:Tumbleweed`; plus the release's end-of-life date where known. Not for package
  * matching (./ecosystems/*.ts).
  */
 import type { OsInfo } from "../../image/os-release.js";
@@ -61,6 +62,10 @@ const END_OF_LIFE: Record<string, string> = {
   "Ubuntu:20.04:LTS": "2025-05-31",
   "Ubuntu:22.04:LTS": "2027-06-01",
   "Ubuntu:24.04:LTS": "2029-05-31",
+  "Photon OS:1.0": "2022-02-28",
+  "Photon OS:2.0": "2022-12-31",
+  "Photon OS:3.0": "2024-06-30",
+  "Photon OS:4.0": "2025-12-31",
 };
 
 function withEol(r: Omit<DistroRelease, "endOfLife">): DistroRelease {
@@ -111,6 +116,18 @@ export function distroRelease(os: OsInfo): DistroRelease | undefined {
       const base = family === "rocky" ? "Rocky Linux" : "AlmaLinux";
       return { family, ecosystem: `${base}:${major}`, label: `${base} ${major}` };
     }
+    case "photon": {
+      const major = /^(\d+)/.exec(version)?.[1];
+      if (!major) return undefined;
+      return withEol({ family, ecosystem: `Photon OS:${major}.0`, label: `Photon OS ${major}.0` });
+    }
+    case "opensuse-leap": {
+      const m = /^(\d+\.\d+)/.exec(version);
+      if (!m) return undefined;
+      return { family, ecosystem: `openSUSE:Leap ${m[1]}`, label: `openSUSE Leap ${m[1]}` };
+    }
+    case "opensuse-tumbleweed":
+      return { family, ecosystem: "openSUSE:Tumbleweed", label: "openSUSE Tumbleweed" };
     default:
       return undefined;
   }

@@ -28,6 +28,10 @@ const ROWS: [OsInfo, string | undefined, string | undefined][] = [
   [os("ubuntu", "25.10"), "Ubuntu:25.10", undefined],
   [os("almalinux", "9.3"), "AlmaLinux:9", undefined],
   [os("rocky", "8.9"), "Rocky Linux:8", undefined],
+  [os("photon", "3.0"), "Photon OS:3.0", "2024-06-30"],
+  [os("photon", "5.0"), "Photon OS:5.0", undefined],
+  [os("opensuse-leap", "15.5"), "openSUSE:Leap 15.5", undefined],
+  [os("opensuse-tumbleweed", "20240801"), "openSUSE:Tumbleweed", undefined],
   [os("fedora", "39"), undefined, undefined],
 ];
 
