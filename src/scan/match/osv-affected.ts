@@ -3,8 +3,8 @@
  * specifies (https://ossf.github.io/osv-schema/#evaluation):
  * - each SEMVER or ECOSYSTEM range's events are sorted by the version order (`introduced: "0"`
  *   first) and walked: at or above `introduced` → affected, at or above `fixed` → not, above
- *   `last_affected` → not; `limit` events cut the range off at or above every limit (`"*"` = no
- *   limit);
+ *   `last_affected` → not; `limit` events cut the range off at or above every limit (`"*"` is
+ *   an infinite limit, so a range with one has no cut-off at all);
  * - the version is affected when any range says so or when it is listed in `versions`;
  * - GIT ranges are not evaluated (commit hashes say nothing about a package version; their
  *   `versions` list, when present, still applies);
@@ -64,11 +64,12 @@ function sortedByContent(range: OsvRange, scheme: string): Sorted {
   if (hit) return hit;
   const events: SortedEvent[] = [];
   const unreadable: string[] = [];
+  let unlimited = false;
   for (const raw of range.events ?? []) {
     const e = eventOf(raw);
     if (!e) continue;
     if (e.kind === "introduced" && e.version === "0") events.push(e);
-    else if (e.kind === "limit" && e.version === "*") continue;
+    else if (e.kind === "limit" && e.version === "*") unlimited = true;
     else if (validVersion(scheme, e.version)) events.push(e);
     else unreadable.push(e.version);
   }
@@ -78,7 +79,8 @@ function sortedByContent(range: OsvRange, scheme: string): Sorted {
     if (b.kind === "introduced" && b.version === "0") return 1;
     return compareValid(scheme, a.version, b.version);
   });
-  const limits = events.filter((e) => e.kind === "limit").map((e) => e.version);
+  // Below any limit is inside the range; nothing is at or above "*".
+  const limits = unlimited ? [] : events.filter((e) => e.kind === "limit").map((e) => e.version);
   const out = { events, limits, unreadable };
   if (sortedCache.size >= 100_000) sortedCache.clear();
   sortedCache.set(key, out);

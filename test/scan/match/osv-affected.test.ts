@@ -149,6 +149,22 @@ const ROWS: Row[] = [
     fixed: [],
   },
   {
+    name: "limit * beside a version limit: no cut-off (below any limit, and * is infinite)",
+    affected: eco([{ introduced: "0" }, { limit: "3.0.0" }, { limit: "*" }]),
+    scheme: "semver",
+    version: "9.0.0",
+    want: true,
+    fixed: [],
+  },
+  {
+    name: "two limits: below either is inside",
+    affected: eco([{ introduced: "0" }, { limit: "3.0.0" }, { limit: "5.0.0" }]),
+    scheme: "semver",
+    version: "4.0.0",
+    want: true,
+    fixed: [],
+  },
+  {
     name: "versions list: listed",
     affected: { versions: ["0.3.1"] },
     scheme: "semver",
