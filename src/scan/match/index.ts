@@ -47,7 +47,8 @@ interface Planned {
   index: number;
   pkg: Package;
   target: MatchTarget;
-  key: string;
+  /** Look-up keys of the name and its other names (normalised). */
+  keys: Set<string>;
 }
 
 /** Match catalog packages against the store. Rows are in package order, then by id. */
@@ -72,7 +73,10 @@ export async function matchPackages(
       if (!isOsPackageType(pkg.type)) noVersion.push(`${pkg.name}`);
       return;
     }
-    planned.push({ index, pkg, target, key: normalizePackageName(target.ecosystem, target.name) });
+    const keys = new Set(
+      [target.name, ...(target.alsoNames ?? [])].map((n) => normalizePackageName(target.ecosystem, n)),
+    );
+    planned.push({ index, pkg, target, keys });
   });
   if (osUnmatched > 0) {
     const what = input.os
@@ -110,7 +114,7 @@ export async function matchPackages(
         });
         return;
       }
-      const names = [...new Set(list.map((p) => p.target.name))];
+      const names = [...new Set(list.flatMap((p) => [p.target.name, ...(p.target.alsoNames ?? [])]))];
       const found = await Promise.all(spellings.map((e) => store.lookup(e, names)));
       lookups.set(ecosystem, found.length === 1 ? found[0] : mergeLookups(found));
     }),
@@ -127,9 +131,12 @@ export async function matchPackages(
   const badVersions: string[] = [];
   const rows: { index: number; match: VulnMatch }[] = [];
   for (const p of planned) {
-    const records = lookups.get(p.target.ecosystem)?.get(p.target.name);
-    if (!records?.length) continue;
     const { target } = p;
+    const found = lookups.get(target.ecosystem);
+    const records = target.alsoNames?.length
+      ? uniqueRecords([target.name, ...target.alsoNames].flatMap((n) => found?.get(n) ?? []))
+      : found?.get(target.name);
+    if (!records?.length) continue;
     if (!validVersion(target.scheme, target.version)) badVersions.push(`${p.pkg.name} ${target.version}`);
     const hits: Hit[] = [];
     for (const stored of records) {
@@ -141,7 +148,7 @@ export async function matchPackages(
         const pk = affected.package;
         if (!pk || (pk.ecosystem !== target.ecosystem && !target.alsoEcosystems?.includes(pk.ecosystem)))
           continue;
-        if (pk.name !== target.name && normalizePackageName(pk.ecosystem, pk.name) !== p.key) continue;
+        if (pk.name !== target.name && !p.keys.has(normalizePackageName(pk.ecosystem, pk.name))) continue;
         const verdict = evaluateAffected(affected, target.version, {
           ecosystem: target.scheme,
           semver: target.semverScheme,
@@ -177,6 +184,15 @@ export async function matchPackages(
     });
   }
   return { vulnerabilities: rows.map((r) => r.match), notes };
+}
+
+/** Each stored record once (by id and feed). */
+function uniqueRecords(records: readonly StoredRecord[]): StoredRecord[] {
+  const out: StoredRecord[] = [];
+  for (const r of records) {
+    if (!out.some((x) => x.record.id === r.record.id && x.source === r.source)) out.push(r);
+  }
+  return out;
 }
 
 /** Look-ups of one release under several spellings, each record once per name. */

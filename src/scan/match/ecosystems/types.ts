@@ -15,6 +15,12 @@ export interface MatchTarget {
   alsoEcosystems?: readonly string[];
   /** Package name as the advisories name it (Maven `group:artifact`, apk origin, dpkg source). */
   name: string;
+  /**
+   * Other names advisories may use for the package, looked up as well (rpm: the binary name
+   * beside the source name, since osv.dev's AlmaLinux/Rocky records name the source rpm and
+   * Trivy's data the binary).
+   */
+  alsoNames?: readonly string[];
   /** Version compared with the advisories' (dpkg source version, Go version with `v`). */
   version: string;
   /** Scheme for ECOSYSTEM ranges. */
