@@ -243,8 +243,8 @@ describe("Trivy's integration cases, replayed", { skip: trivy ? false : SKIP_NO_
     });
   });
 
-  describe("goldens not in shared/vectors, restated (ubuntu-1804, debian-buster, photon-30, opensuse-leap-151, almalinux-8, rockylinux-8)", () => {
-    // Rows of Trivy's integration/testdata/{ubuntu-1804,debian-buster,photon-30,opensuse-leap-151,
+  describe("goldens not in shared/vectors, restated (alpine-310, ubuntu-1804, debian-buster, photon-30, opensuse-leap-151, almalinux-8, rockylinux-8)", () => {
+    // Rows of Trivy's integration/testdata/{alpine-310,ubuntu-1804,debian-buster,photon-30,opensuse-leap-151,
     // almalinux-8,rockylinux-8}.json.golden:
     // package|installed|id|fixed|SEVERITY. The image package lists are not in Trivy's repository;
     // the installed versions are the goldens' (e2fsprogs's binaries share its source version).
@@ -282,6 +282,20 @@ describe("Trivy's integration cases, replayed", { skip: trivy ? false : SKIP_NO_
       );
       const fixedOnly = selectMatches(r.vulnerabilities, { ignoreUnfixed: true }).kept;
       assert.ok(!fixedOnly.some((v) => v.package.name === "bash"));
+    });
+
+    it("alpine-310: libcrypto1.1 and libssl1.1 1.1.1c-r0 (origin openssl) → CVE-2019-1549 and CVE-2019-1551, MEDIUM", async () => {
+      const packages = ["libcrypto1.1", "libssl1.1"].map((n) =>
+        pkg("apk", n, "1.1.1c-r0", { source: { name: "openssl", version: "1.1.1c-r0" } }),
+      );
+      const os: OsInfo = { family: "alpine", version: "3.10.2", idLike: [], source: "etc/os-release" };
+      const r = await matchPackages(store, { packages, os });
+      assert.deepEqual(r.vulnerabilities.map(row).sort(), [
+        "libcrypto1.1|1.1.1c-r0|CVE-2019-1549|1.1.1d-r0|MEDIUM",
+        "libcrypto1.1|1.1.1c-r0|CVE-2019-1551|1.1.1d-r2|MEDIUM",
+        "libssl1.1|1.1.1c-r0|CVE-2019-1549|1.1.1d-r0|MEDIUM",
+        "libssl1.1|1.1.1c-r0|CVE-2019-1551|1.1.1d-r2|MEDIUM",
+      ]);
     });
 
     it("debian-buster: unfixed bash CVE-2019-18276 (Debian urgency low), libidn2-0 fixed with its DSA", async () => {
