@@ -7,8 +7,6 @@ import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { runningDigests } from "../../audit/running-digests.js";
 import { KubeClient } from "../../cluster/client.js";
-import { connect } from "../../cluster/connection.js";
-import { ClusterConfigError, KubeApiError } from "../../cluster/errors.js";
 import { InvalidReferenceError, parseReference } from "../../reference/index.js";
 import { RegistryError } from "../../registry/errors.js";
 import {
@@ -18,6 +16,7 @@ import {
   type RetentionRules,
   validateRetentionRules,
 } from "../../registry/retention.js";
+import { clusterFailure, connectFromFlags } from "../cluster-options.js";
 import { OperationalError, UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
 import {
@@ -58,20 +57,12 @@ export function parseAge(s: string): number {
  * a partial view could delete an image something still runs.
  */
 async function readRunning(flags: RetentionFlags): Promise<Set<string>> {
-  let connection: Awaited<ReturnType<typeof connect>>;
-  try {
-    connection = await connect({ kubeconfig: flags.kubeconfig, context: flags.context });
-  } catch (err) {
-    if (err instanceof ClusterConfigError) throw new UsageError(`--keep-running: ${err.message}`);
-    throw err;
-  }
+  const connection = await connectFromFlags(flags, "--keep-running: ");
   let running: Awaited<ReturnType<typeof runningDigests>>;
   try {
     running = await runningDigests(new KubeClient(connection), flags.namespace);
   } catch (err) {
-    if (err instanceof KubeApiError)
-      throw new OperationalError(`--keep-running: ${connection.server}: ${err.message}`);
-    throw err;
+    throw clusterFailure(err, connection, "--keep-running: ");
   }
   for (const u of running.unreadable)
     process.stderr.write(
