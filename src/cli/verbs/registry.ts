@@ -16,6 +16,7 @@ import {
   type RetentionRules,
   validateRetentionRules,
 } from "../../registry/retention.js";
+import { durationMs } from "../../shared/duration.js";
 import { clusterFailure, connectFromFlags } from "../cluster-options.js";
 import { OperationalError, UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
@@ -42,13 +43,10 @@ interface RetentionFlags extends RegistryFlags {
 
 /** `30d`, `12h`, `2w`, `90m` → milliseconds (retention ages; a bare number is days). */
 export function parseAge(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(m|h|d|w)?$/.exec(s.trim());
-  if (!m)
+  const ms = durationMs(s, "d");
+  if (ms === undefined)
     throw new UsageError(`--keep-younger-than: invalid age ${JSON.stringify(s)} (use e.g. 30d, 12h, 2w)`);
-  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[
-    (m[2] ?? "d") as "m" | "h" | "d" | "w"
-  ];
-  return Math.round(Number(m[1]) * unit);
+  return ms;
 }
 
 /**
