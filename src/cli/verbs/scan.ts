@@ -24,7 +24,12 @@ import { OperationalError, UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
 import { parseDuration, repeatable } from "../option-values.js";
 import { layerSums, stderrBar } from "../progress.js";
-import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "../registry-options.js";
+import {
+  addRegistryOptions,
+  clientFromFlags,
+  type RegistryFlags,
+  registryOptionsFromFlags,
+} from "../registry-options.js";
 import { useColor } from "../report-options.js";
 import {
   type AttachFlags,
@@ -242,12 +247,7 @@ unreadable image/SBOM/ignore/VEX file, 3 database missing or registry failure.`,
         const { catalogImage } = await import("../../catalog/index.js");
         catalog = await catalogImage(image, {
           platform: flags.platform,
-          registry: {
-            caFile: flags.caFile,
-            insecureRegistries: flags.insecureRegistry,
-            pullSecretFiles: flags.pullSecret,
-            timeoutMs: flags.timeout ? parseDuration(flags.timeout, "--timeout") : undefined,
-          },
+          registry: registryOptionsFromFlags(flags),
           onProgress: bar ? (p) => bar.update(p) : undefined,
         });
       } catch (err) {
