@@ -1,9 +1,12 @@
 /**
  * Flags and files the signing verbs (sign, verify, attest, verify-attestation, key) share:
- * `-a key=value` annotations, `-f text|json`, key and predicate files.
+ * `-a key=value` annotations, `-f text|json`, key and predicate files; and the --attest flags of
+ * the verbs that attach what they produce as an attestation (sbom, scan).
  */
 import type { KeyObject } from "node:crypto";
-import { Option } from "commander";
+import { type Command, Option } from "commander";
+import { parseSourceRef } from "../image/source-ref.js";
+import { parseReference } from "../reference/index.js";
 import type { RegistryClient } from "../registry/client.js";
 import { type AttestOptions, type AttestResult, attestImage } from "../sign/image-signing.js";
 import { readPrivateKey } from "../sign/key-format.js";
@@ -67,4 +70,80 @@ export async function attestAndReport(
   } finally {
     await client.close();
   }
+}
+
+/** The flags of verbs that can attach what they produce as an attestation (sbom, scan). */
+export interface AttachFlags {
+  attest?: boolean;
+  key?: string;
+  signatureRepo?: string;
+  bundle?: boolean;
+}
+
+/** --attest (`help` says what it signs), --key, --signature-repo and --bundle. */
+export function addAttachOptions(cmd: Command, help: string): Command {
+  return cmd
+    .option("--attest", help)
+    .option("--key <file>", "with --attest: private key, cosign.key (encrypted) or plain PEM")
+    .option("--signature-repo <repo>", "with --attest: store the .att tag in this repository")
+    .option("--bundle", "with --attest: store a sigstore bundle v0.3 referrer instead of the .att tag");
+}
+
+/**
+ * Check the --attest flags before any work: the others only with it; it needs --key, then what
+ * the verb checks (`check`), then an image in a registry. Returns the registry reference to attest.
+ */
+export function checkAttachFlags(image: string, flags: AttachFlags, check?: () => void): string | undefined {
+  if (!flags.attest) {
+    for (const [flag, set] of [
+      ["--key", flags.key],
+      ["--signature-repo", flags.signatureRepo],
+      ["--bundle", flags.bundle],
+    ] as const)
+      if (set) throw new UsageError(`${flag} is only used with --attest`);
+    return undefined;
+  }
+  if (!flags.key) throw new UsageError("--attest needs --key <cosign.key> to sign the attestation");
+  check?.();
+  const src = parseSourceRef(image);
+  if (src.kind !== "registry")
+    throw new UsageError(`--attest needs an image in a registry; ${image} is a ${src.kind} source`);
+  return src.ref;
+}
+
+/** With --attest, the signing key: its password asked for (and a bad key refused) before the long read. */
+export async function attachKey(
+  attestRef: string | undefined,
+  flags: AttachFlags,
+): Promise<KeyObject | undefined> {
+  if (!attestRef) return undefined;
+  try {
+    return await loadPrivateKey(flags.key as string);
+  } catch (err) {
+    throw toCliError(err);
+  }
+}
+
+/**
+ * Attest exactly the manifest that was read: by its digest in the repository of `attestRef` (a
+ * tag that moved meanwhile does not matter); one line per stored attestation on stderr.
+ */
+export async function attachAttestation(
+  client: RegistryClient,
+  read: { image: string; attestRef: string; digest?: string },
+  flags: AttachFlags,
+  opts: Pick<AttestOptions, "privateKey" | "predicateType" | "predicate">,
+): Promise<void> {
+  if (!read.digest) throw new UsageError(`${read.image}: no manifest digest to attest`);
+  let target: string;
+  try {
+    target = `${parseReference(read.attestRef).name}@${read.digest}`;
+  } catch (err) {
+    throw toCliError(err);
+  }
+  await attestAndReport(client, target, {
+    ...opts,
+    signatureRepo: flags.signatureRepo,
+    bundle: flags.bundle,
+  });
 }

@@ -5,10 +5,10 @@
  * record is one transaction that locks its image row, so replicas and audits never interleave
  * the findings of one digest.
  */
-import pg from "pg";
+import type pg from "pg";
 import type { ImageScanStatus, StoredVulnerability } from "../audit/scan-status.js";
 import type { CatalogResult } from "../catalog/index.js";
-import { displayLocation } from "../vulndb/location.js";
+import { openPool } from "../vulndb/pg-pool.js";
 import {
   type FindingRow,
   packSbom,
@@ -50,13 +50,7 @@ export class PostgresResultStore implements ResultStore {
   ) {}
 
   static async open(url: string, opts: { connectTimeoutMs?: number } = {}): Promise<PostgresResultStore> {
-    const location = displayLocation(url);
-    const pool = new pg.Pool({
-      connectionString: url,
-      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
-      max: 4,
-    });
-    pool.on("error", () => {}); // idle client errors surface on the next query
+    const { pool, location } = openPool(url, opts.connectTimeoutMs);
     const store = new PostgresResultStore(pool, location);
     try {
       await store.transaction(async (c) => {

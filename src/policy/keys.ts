@@ -16,6 +16,7 @@
 import type { KeyObject } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
+import { readFileOr } from "../shared/read-file.js";
 import { keyFingerprint, readPublicKey } from "../sign/key-format.js";
 import { readKeysFromSecretFile } from "../sign/key-secret.js";
 import type { KeySource } from "./types.js";
@@ -58,13 +59,7 @@ function withFingerprints(keys: { name: string; key: KeyObject }[]): PolicyKey[]
 /** Read a key file (PEM or Secret manifest). Throws KeySourceError naming the file and why. */
 export function readKeyFile(file: string, baseDir: string, shownAs = file): PolicyKey[] {
   const path = resolve(baseDir, file);
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
-    throw new KeySourceError(`key file ${shownAs} (${path}): ${why}`);
-  }
+  const text = readFileOr(path, (why) => new KeySourceError(`key file ${shownAs} (${path}): ${why}`));
   try {
     if (looksLikeSecretManifest(text)) {
       return withFingerprints(

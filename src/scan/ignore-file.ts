@@ -12,8 +12,8 @@
  *
  * A bare list of entries (without `ignore:`) is accepted too. Errors name file:line.
  */
-import { readFileSync } from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument, type YAMLMap } from "yaml";
+import { readFileOr } from "../shared/read-file.js";
 import { globMatch } from "./glob.js";
 import type { ScanFinding, ScanNote, Suppression } from "./result.js";
 
@@ -97,15 +97,7 @@ export function parseIgnoreText(text: string, file: string): IgnoreEntry[] {
 }
 
 export function readIgnoreFile(file: string): IgnoreEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new IgnoreFileError(
-      `${file}: cannot read the ignore file: ${code === "ENOENT" ? "no such file" : (err as Error).message}`,
-    );
-  }
+  const text = readFileOr(file, (why) => new IgnoreFileError(`${file}: cannot read the ignore file: ${why}`));
   return parseIgnoreText(text, file);
 }
 

@@ -10,6 +10,7 @@
  * out the ids they name until they expire. Unknown/negligible severities rank below low.
  */
 import type { CatalogResult } from "../catalog/index.js";
+import { durationMs } from "../shared/duration.js";
 import type { ImageStore } from "../sign/image-signing.js";
 import type { AttestedRow } from "./attestation.js";
 import { readVulnPredicate, VULN_PREDICATE_TYPE } from "./attestation.js";
@@ -17,7 +18,6 @@ import { openScanDatabase } from "./database.js";
 import { globMatch } from "./glob.js";
 import { type IgnoreEntry, isExpired } from "./ignore-file.js";
 import { vulnRank } from "./result.js";
-import type { VulnSeverity } from "./types.js";
 
 export interface VulnPolicyIgnore {
   id: string;
@@ -55,25 +55,8 @@ export function policyIgnores(v: VulnPolicy): IgnoreEntry[] {
   );
 }
 
-/** `30m`, `24h`, `7d`, `2w` → milliseconds; undefined when not a duration. */
-export function parseDuration(s: string): number | undefined {
-  const m = /^(\d+)\s*(s|m|h|d|w)$/.exec(s.trim());
-  if (!m) return undefined;
-  const unit = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 }[m[2] as "s"];
-  return Number(m[1]) * unit;
-}
-
-interface Row {
-  id: string;
-  aliases: string[];
-  packageName: string;
-  purl: string;
-  severity: VulnSeverity;
-  fixed: boolean;
-}
-
 /** Judge rows against the limit: the verdict and its message. */
-export function judge(rows: Row[], v: VulnPolicy, now: Date, what: string): Verdict {
+export function judge(rows: AttestedRow[], v: VulnPolicy, now: Date, what: string): Verdict {
   const ignores = policyIgnores(v);
   const limit = v.maxSeverity === "none" ? -1 : vulnRank(v.maxSeverity);
   const expired = new Set<string>();
@@ -143,7 +126,7 @@ export async function scanEvidence(
       }
       const { scanCatalog } = await import("./scan.js");
       const result = await scanCatalog(catalog, store, { now: opts.now });
-      const rows: Row[] = result.vulnerabilities.map((f) => ({
+      const rows: AttestedRow[] = result.vulnerabilities.map((f) => ({
         id: f.id,
         aliases: f.aliases,
         packageName: f.package.name,
@@ -177,7 +160,7 @@ export async function attestationEvidence(
   opts: AttestationEvidenceOptions,
 ): Promise<Verdict> {
   const now = opts.now ?? new Date();
-  const maxAgeMs = parseDuration(v.maxAge ?? "7d") ?? 7 * 864e5;
+  const maxAgeMs = durationMs(v.maxAge ?? "7d") ?? 7 * 864e5;
   const { verifyImageAttestations } = await import("../sign/image-verification.js");
   const [result] = await verifyImageAttestations(store, `${repo}@${digest}`, {
     policy: { keys: opts.keys },

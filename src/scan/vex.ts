@@ -8,7 +8,8 @@
  *   `subcomponents` when it lists them.
  * Other statuses (`affected`, `under_investigation`, `exploitable`, …) change nothing.
  */
-import { readFileSync } from "node:fs";
+
+import { readFileOr } from "../shared/read-file.js";
 import type { ScanFinding } from "./result.js";
 
 export interface VexStatement {
@@ -123,15 +124,7 @@ export function parseVex(text: string, file: string): VexStatement[] {
 }
 
 export function readVexFile(file: string): VexStatement[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new VexError(
-      `${file}: cannot read the VEX file: ${code === "ENOENT" ? "no such file" : (err as Error).message}`,
-    );
-  }
+  const text = readFileOr(file, (why) => new VexError(`${file}: cannot read the VEX file: ${why}`));
   return parseVex(text, file);
 }
 

@@ -1,7 +1,30 @@
 /**
  * OSV ecosystem names and package-name normalisation, shared by the importers (the index key)
- * and the matcher (the look-up key), so both always agree. Not for version order (src/version).
+ * and the matcher (the look-up key), so both always agree; and the Debian codename → release
+ * table both read (the tracker's releases, an image's VERSION_CODENAME). Not for version order
+ * (src/version).
  */
+
+/** Debian codenames with a release number (osv.dev's `Debian:<n>`); sid has none. */
+export const DEBIAN_RELEASES: Readonly<Record<string, string>> = {
+  hamm: "2",
+  slink: "2.1",
+  potato: "2.2",
+  woody: "3.0",
+  sarge: "3.1",
+  etch: "4",
+  lenny: "5",
+  squeeze: "6",
+  wheezy: "7",
+  jessie: "8",
+  stretch: "9",
+  buster: "10",
+  bullseye: "11",
+  bookworm: "12",
+  trixie: "13",
+  forky: "14",
+  duke: "15",
+};
 
 /** "Alpine:v3.18" → "Alpine"; "Ubuntu:22.04:LTS" → "Ubuntu"; "npm" → "npm". */
 export function ecosystemBase(ecosystem: string): string {

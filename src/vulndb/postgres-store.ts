@@ -4,7 +4,7 @@
  * transaction, serialised between writers by an advisory lock; readers see the old data until
  * COMMIT. Tables are prefixed `vuln_` so the database can be shared with other uses.
  */
-import pg from "pg";
+import type pg from "pg";
 import {
   type ExportedRecord,
   type FeedSource,
@@ -16,8 +16,8 @@ import {
 } from "./backend.js";
 import { normalizePackageName } from "./ecosystem.js";
 import { DbMissingError, VulnDbError } from "./errors.js";
-import { displayLocation } from "./location.js";
 import { type IndexPair, LookupCache, perGivenName } from "./lookup-cache.js";
+import { openPool } from "./pg-pool.js";
 import type { DbStatus, EcosystemCount, OsvRecord, StoredRecord } from "./types.js";
 
 type Query = <R extends pg.QueryResultRow>(sql: string, params: unknown[]) => Promise<R[]>;
@@ -62,13 +62,7 @@ export class PostgresVulnDb implements VulnDb {
     url: string,
     opts: { write?: boolean; connectTimeoutMs?: number } = {},
   ): Promise<PostgresVulnDb> {
-    const location = displayLocation(url);
-    const pool = new pg.Pool({
-      connectionString: url,
-      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
-      max: 4,
-    });
-    pool.on("error", () => {}); // idle client errors surface on the next query
+    const { pool, location } = openPool(url, opts.connectTimeoutMs);
     const store = new PostgresVulnDb(pool, location);
     try {
       await store.prepareSchema(Boolean(opts.write));

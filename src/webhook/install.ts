@@ -4,9 +4,28 @@
  * (two replicas, a pod that passes the restricted Pod Security Standard and `portcullis lint
  * k8s`), PodDisruptionBudget, Service, and the Validating/MutatingWebhookConfigurations with
  * caBundle and a namespaceSelector that leaves out kube-system and the webhook's own namespace.
+ * The pieces it shares with `monitor install` come from src/k8s/install-manifests.ts.
  */
 import { rmSync } from "node:fs";
-import { stringify } from "yaml";
+import {
+  componentLabels,
+  containerResources,
+  defaultImage,
+  deployment,
+  type Labels,
+  type Manifest,
+  POLICY_FILE,
+  policyConfigMap,
+  policyMount,
+  policyVolume,
+  pullPolicy,
+  restrictedContainerSecurityContext,
+  restrictedNamespace,
+  restrictedPodSecurityContext,
+  service,
+  serviceAccount,
+  toYamlStream,
+} from "../k8s/install-manifests.js";
 import type { ImagePolicy } from "../policy/types.js";
 import { VERSION } from "../version.js";
 import { resolveTiming } from "./timing.js";
@@ -34,42 +53,22 @@ export const MEMORY_LIMIT_BYTES = 256 * 1024 * 1024;
 
 export async function installManifests(opts: InstallOptions): Promise<string> {
   const ns = opts.namespace ?? "portcullis";
-  const image = opts.image ?? `ghcr.io/portcullis/portcullis:${VERSION}`;
+  const image = opts.image ?? defaultImage();
   // One setting: timeoutSeconds goes into both configurations and, with the explicit deadline
   // if any, to `webhook serve` in the pods, which derives the same deadline from it.
   const { timeoutSeconds } = resolveTiming(opts, { deadlineSetsTimeout: true });
-  const service = `${NAME}.${ns}.svc`;
-  const tls = await generateServingCert([service, `${NAME}.${ns}.svc.cluster.local`, `${NAME}.${ns}`, NAME], {
-    cn: service,
+  const svc = `${NAME}.${ns}.svc`;
+  const tls = await generateServingCert([svc, `${NAME}.${ns}.svc.cluster.local`, `${NAME}.${ns}`, NAME], {
+    cn: svc,
   });
   rmSync(tls.dir, { recursive: true, force: true }); // the Secret is the only copy
   const b64 = (s: string) => Buffer.from(s).toString("base64");
-  const labels = { "app.kubernetes.io/name": NAME, "app.kubernetes.io/part-of": "portcullis" };
+  const labels = componentLabels(NAME);
 
-  const docs: Record<string, unknown>[] = [
-    {
-      apiVersion: "v1",
-      kind: "Namespace",
-      metadata: {
-        name: ns,
-        labels: {
-          "pod-security.kubernetes.io/enforce": "restricted",
-          "pod-security.kubernetes.io/enforce-version": "latest",
-        },
-      },
-    },
-    {
-      apiVersion: "v1",
-      kind: "ServiceAccount",
-      metadata: { name: NAME, namespace: ns, labels },
-      automountServiceAccountToken: false,
-    },
-    {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: { name: `${NAME}-policy`, namespace: ns, labels },
-      data: { "policy.yaml": opts.policyText },
-    },
+  const docs: Manifest[] = [
+    restrictedNamespace(ns),
+    serviceAccount(NAME, ns, labels, { automountToken: false }),
+    policyConfigMap(NAME, ns, labels, opts.policyText),
     {
       apiVersion: "v1",
       kind: "Secret",
@@ -77,23 +76,18 @@ export async function installManifests(opts: InstallOptions): Promise<string> {
       metadata: { name: `${NAME}-tls`, namespace: ns, labels },
       data: { "tls.crt": b64(tls.cert), "tls.key": b64(tls.key), "ca.crt": b64(tls.caCert) },
     },
-    deployment(ns, image, labels, timeoutSeconds, opts),
+    webhookDeployment(ns, image, labels, timeoutSeconds, opts),
     {
       apiVersion: "policy/v1",
       kind: "PodDisruptionBudget",
       metadata: { name: NAME, namespace: ns, labels },
       spec: { minAvailable: 1, selector: { matchLabels: labels } },
     },
-    {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: NAME, namespace: ns, labels },
-      spec: { selector: labels, ports: [{ name: "https", port: 443, targetPort: "https", protocol: "TCP" }] },
-    },
+    service(NAME, ns, labels, { name: "https", port: 443 }),
     ...webhookConfigurations(ns, opts.policy, timeoutSeconds, b64(tls.caCert), labels),
   ];
   const header = `# Portcullis admission webhook ${VERSION}: apply with kubectl apply -f -\n# The Secret holds a generated TLS key; the webhooks' caBundle trusts its CA.\n`;
-  return header + docs.map((d) => `---\n${stringify(d, { lineWidth: 0 })}`).join("");
+  return header + toYamlStream(docs);
 }
 
 /**
@@ -106,8 +100,8 @@ function webhookConfigurations(
   policy: ImagePolicy,
   timeoutSeconds: number,
   caBundle: string,
-  labels: Record<string, string>,
-): Record<string, unknown>[] {
+  labels: Labels,
+): Manifest[] {
   const excluded = [...new Set(["kube-system", ns])];
   const selector = {
     matchLabels: policy.spec.namespaceSelector?.matchLabels,
@@ -186,95 +180,71 @@ function webhookConfigurations(
 }
 
 /** The Deployment: two replicas of `webhook serve`, restricted Pod Security, read-only root. */
-function deployment(
+function webhookDeployment(
   ns: string,
   image: string,
-  labels: Record<string, string>,
+  labels: Labels,
   timeoutSeconds: number,
   opts: InstallOptions,
-): Record<string, unknown> {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: NAME, namespace: ns, labels },
-    spec: {
-      replicas: opts.replicas ?? 2,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          serviceAccountName: NAME,
-          automountServiceAccountToken: false,
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: 65532,
-            runAsGroup: 65532,
-            seccompProfile: { type: "RuntimeDefault" },
-          },
-          topologySpreadConstraints: [
-            {
-              maxSkew: 1,
-              topologyKey: "kubernetes.io/hostname",
-              whenUnsatisfiable: "ScheduleAnyway",
-              labelSelector: { matchLabels: labels },
-            },
-          ],
-          containers: [
-            {
-              name: "webhook",
-              image,
-              // A tag can move: without a digest, pull on every start rather than keep a stale copy.
-              imagePullPolicy: image.includes("@sha256:") ? "IfNotPresent" : "Always",
-              args: [
-                "webhook",
-                "serve",
-                "--policy",
-                "/etc/portcullis/policy/policy.yaml",
-                "--listen",
-                `0.0.0.0:${PORT}`,
-                "--tls-cert",
-                "/etc/portcullis/tls/tls.crt",
-                "--tls-key",
-                "/etc/portcullis/tls/tls.key",
-                "--timeout-seconds",
-                String(timeoutSeconds),
-                ...(opts.deadlineMs !== undefined ? ["--deadline", `${opts.deadlineMs}ms`] : []),
-              ],
-              ports: [{ name: "https", containerPort: PORT, protocol: "TCP" }],
-              readinessProbe: {
-                httpGet: { path: "/readyz", port: "https", scheme: "HTTPS" },
-                periodSeconds: 5,
-              },
-              livenessProbe: {
-                httpGet: { path: "/healthz", port: "https", scheme: "HTTPS" },
-                periodSeconds: 10,
-              },
-              resources: {
-                requests: { cpu: "100m", memory: "128Mi" },
-                limits: { cpu: "1", memory: MEMORY_LIMIT },
-              },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ["ALL"] },
-                seccompProfile: { type: "RuntimeDefault" },
-              },
-              volumeMounts: [
-                { name: "policy", mountPath: "/etc/portcullis/policy", readOnly: true },
-                { name: "tls", mountPath: "/etc/portcullis/tls", readOnly: true },
-                { name: "tmp", mountPath: "/tmp" },
-              ],
-            },
-          ],
-          volumes: [
-            { name: "policy", configMap: { name: `${NAME}-policy` } },
-            { name: "tls", secret: { secretName: `${NAME}-tls` } },
-            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-          ],
-        },
-      },
+): Manifest {
+  const container = {
+    name: "webhook",
+    image,
+    imagePullPolicy: pullPolicy(image),
+    args: [
+      "webhook",
+      "serve",
+      "--policy",
+      POLICY_FILE,
+      "--listen",
+      `0.0.0.0:${PORT}`,
+      "--tls-cert",
+      "/etc/portcullis/tls/tls.crt",
+      "--tls-key",
+      "/etc/portcullis/tls/tls.key",
+      "--timeout-seconds",
+      String(timeoutSeconds),
+      ...(opts.deadlineMs !== undefined ? ["--deadline", `${opts.deadlineMs}ms`] : []),
+    ],
+    ports: [{ name: "https", containerPort: PORT, protocol: "TCP" }],
+    readinessProbe: {
+      httpGet: { path: "/readyz", port: "https", scheme: "HTTPS" },
+      periodSeconds: 5,
     },
+    livenessProbe: {
+      httpGet: { path: "/healthz", port: "https", scheme: "HTTPS" },
+      periodSeconds: 10,
+    },
+    resources: containerResources({ request: "128Mi", limit: MEMORY_LIMIT }),
+    securityContext: restrictedContainerSecurityContext(),
+    volumeMounts: [
+      policyMount,
+      { name: "tls", mountPath: "/etc/portcullis/tls", readOnly: true },
+      { name: "tmp", mountPath: "/tmp" },
+    ],
   };
+  return deployment({
+    name: NAME,
+    namespace: ns,
+    labels,
+    replicas: opts.replicas ?? 2,
+    pod: {
+      automountServiceAccountToken: false,
+      securityContext: restrictedPodSecurityContext(),
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: "kubernetes.io/hostname",
+          whenUnsatisfiable: "ScheduleAnyway",
+          labelSelector: { matchLabels: labels },
+        },
+      ],
+      containers: [container],
+      volumes: [
+        policyVolume(NAME),
+        { name: "tls", secret: { secretName: `${NAME}-tls` } },
+        { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+      ],
+    },
+  });
 }

@@ -4,41 +4,36 @@
  */
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { VulnerabilityScanner } from "../../audit/image-scanner.js";
 import { type AuditFormat, renderAudit } from "../../audit/render.js";
 import { runAudit } from "../../audit/run.js";
 import { ScanningSource } from "../../audit/scan-source.js";
 import { parseSince } from "../../audit/since.js";
 import { KubeClient } from "../../cluster/client.js";
-import { connect } from "../../cluster/connection.js";
-import { ClusterConfigError, KubeApiError } from "../../cluster/errors.js";
-import { defaultStorePath, openResultStore, type ResultStore } from "../../monitor/store.js";
+import { defaultStorePath } from "../../monitor/store.js";
 import { ImageInspector } from "../../policy/inspector.js";
 import { loadOptionalModules } from "../../policy/optional-modules.js";
 import { exitCodeFor, type Severity } from "../../report/finding.js";
 import { isPostgresLocation, vulnDbLocation } from "../../scan/database.js";
+import {
+  addClusterOptions,
+  addScanStoreOptions,
+  type ClusterFlags,
+  clusterFailure,
+  connectFromFlags,
+  openResultsFromFlags,
+  openScannerFromFlags,
+  resultsLocation,
+  type ScanStoreFlags,
+} from "../cluster-options.js";
 import { OperationalError, UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
 import { requirePolicy } from "../policy-file.js";
-import {
-  addRegistryOptions,
-  clientFromFlags,
-  type RegistryFlags,
-  registryOptionsFromFlags,
-} from "../registry-options.js";
+import { addRegistryOptions, clientFromFlags, registryOptionsFromFlags } from "../registry-options.js";
 import { addReportOptions, type ReportFlags, resolveFormat, useColor } from "../report-options.js";
 
-interface AuditFlags extends ReportFlags, RegistryFlags {
-  kubeconfig?: string;
-  context?: string;
-  namespace: string[];
-  allNamespaces?: boolean;
-  policy?: string;
+interface AuditFlags extends ReportFlags, ClusterFlags, ScanStoreFlags {
   dryRunPolicy?: string;
   images?: boolean;
-  resultsDb?: string;
-  db?: string;
-  scan: boolean;
   since?: string;
   concurrency: string;
   chunkSize: string;
@@ -47,31 +42,20 @@ interface AuditFlags extends ReportFlags, RegistryFlags {
 export function register(program: Command): void {
   const cmd = program
     .command("audit")
-    .description("audit the workloads running in a cluster against the ImagePolicy, as the webhook would")
-    .option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)")
-    .option("--context <name>", "kubeconfig context (default: the current context)")
-    .option(
-      "-n, --namespace <ns>",
-      "audit this namespace (repeatable; default: the context's namespace)",
-      (v: string, prev: string[]) => [...prev, v],
-      [],
-    )
-    .option("-A, --all-namespaces", "audit every namespace")
-    .option("--policy <file>", "the ImagePolicy file (required)")
+    .description("audit the workloads running in a cluster against the ImagePolicy, as the webhook would");
+  addClusterOptions(cmd, {
+    namespace: "audit this namespace (repeatable; default: the context's namespace)",
+    allNamespaces: "audit every namespace",
+  })
     .option("--dry-run-policy <file>", "also show which workloads NEW.yaml would newly deny or allow")
     .option(
       "--images",
       "look images up in registries: digests, signatures, attestations, config labels and base images, tag drift",
-    )
-    .option(
-      "--db <file|postgres://…>",
-      "the vulnerability database (default: $PORTCULLIS_DB, else $XDG_CACHE_HOME/portcullis/vuln.db)",
-    )
-    .option("--no-scan", "do not scan images; report only stored scan results")
-    .option(
-      "--results-db <file>",
-      "scan results and SBOMs per digest: a file or postgres://… (default: the --db PostgreSQL database, else $XDG_CACHE_HOME/portcullis/results.db; written when scanning)",
-    )
+    );
+  addScanStoreOptions(cmd, {
+    noScan: "do not scan images; report only stored scan results",
+    resultsDb: "; written when scanning",
+  })
     .option(
       "--since <when>",
       "list only vulnerabilities first seen since DATE (2026-12-01) or DURATION (24h, 7d)",
@@ -122,13 +106,7 @@ Examples:
       throw new UsageError(
         `--since: expected a date (2026-12-01) or a duration (24h, 7d), got ${JSON.stringify(flags.since)}`,
       );
-    let connection: Awaited<ReturnType<typeof connect>>;
-    try {
-      connection = await connect({ kubeconfig: flags.kubeconfig, context: flags.context });
-    } catch (err) {
-      if (err instanceof ClusterConfigError) throw new UsageError(err.message);
-      throw err;
-    }
+    const connection = await connectFromFlags(flags);
     await loadOptionalModules();
     let inspector: ImageInspector | undefined;
     if (flags.images) {
@@ -140,15 +118,12 @@ Examples:
     const format = resolveFormat(flags) as AuditFormat;
     if (flags.scan) await clientFromFlags(flags).close();
     const location = await vulnDbLocation(flags.db);
-    const scanner = flags.scan
-      ? await VulnerabilityScanner.open({ dbLocation: location, registry: registryOptionsFromFlags(flags) })
-      : undefined;
+    const scanner = await openScannerFromFlags(flags, location);
     const scanning = scanner?.available() ?? false;
     // Results live beside a shared (PostgreSQL) database; else in a file, written when scanning
     // (created on first use), otherwise only read when it exists.
     const dbFile =
-      flags.resultsDb ??
-      (isPostgresLocation(location) ? location : undefined) ??
+      resultsLocation(flags, location) ??
       (scanning || existsSync(defaultStorePath()) ? defaultStorePath() : undefined);
     if (flags.resultsDb && !isPostgresLocation(flags.resultsDb) && !scanning && !existsSync(flags.resultsDb))
       throw new UsageError(`--results-db: no file ${flags.resultsDb}`);
@@ -162,13 +137,12 @@ Examples:
     if (scanner?.missing && !flags.quiet)
       process.stderr.write(`warning: images not scanned: ${scanner.missing}\n`);
 
-    let store: ResultStore | undefined;
-    try {
-      store = dbFile ? await openResultStore(dbFile) : undefined;
-    } catch (err) {
-      await scanner?.close();
-      throw new OperationalError(`--results-db: ${(err as Error).message}`);
-    }
+    const store = dbFile
+      ? await openResultsFromFlags(dbFile).catch(async (err) => {
+          await scanner?.close();
+          throw err;
+        })
+      : undefined;
     const scans = new ScanningSource({
       scanner,
       results: store,
@@ -222,12 +196,7 @@ Examples:
         );
       process.exitCode = exitCodeFor(result.report, flags.failOn as Severity | "none");
     } catch (err) {
-      if (err instanceof KubeApiError) {
-        const hint = err.code === 401 ? " (the token or certificate was refused: expired?)" : "";
-        throw new OperationalError(`${connection.server}: ${err.message}${hint}`);
-      }
-      if (err instanceof ClusterConfigError) throw new UsageError(err.message);
-      throw err;
+      throw clusterFailure(err, connection);
     } finally {
       client.close();
       await store?.close();

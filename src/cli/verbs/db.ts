@@ -24,6 +24,7 @@ import {
   type VulnDb,
 } from "../../vulndb/index.js";
 import { CliError, UsageError } from "../errors.js";
+import { mib, stderrBar } from "../progress.js";
 
 interface DbFlags {
   db?: string;
@@ -64,19 +65,9 @@ function positiveNumber(v: string): number {
 }
 
 async function progress(quiet?: boolean) {
-  if (quiet || !process.stderr.isTTY) return undefined;
-  const { default: cliProgress } = await import("cli-progress");
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format: " {source} |{bar}| {value}/{total} MiB",
-      hideCursor: true,
-      clearOnComplete: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  const bar = await stderrBar(" {source} |{bar}| {value}/{total} MiB", quiet);
+  if (!bar) return undefined;
   let current = "";
-  const mib = (n: number) => Math.round((n / (1 << 20)) * 10) / 10;
   return {
     update(source: UpdateSource, received: number, total: number | undefined) {
       if (current !== source.id) {

@@ -6,36 +6,31 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { hostname } from "node:os";
 import type { Command } from "commander";
-import { VulnerabilityScanner } from "../../audit/image-scanner.js";
 import { KubeClient } from "../../cluster/client.js";
-import { connect } from "../../cluster/connection.js";
-import { ClusterConfigError, KubeApiError } from "../../cluster/errors.js";
 import { chooseSources, updateVulnerabilityDb } from "../../monitor/db-update.js";
 import { monitorManifests } from "../../monitor/install.js";
 import { createMonitorMetrics } from "../../monitor/metrics.js";
 import { Monitor } from "../../monitor/monitor.js";
-import { defaultStorePath, openResultStore, type ResultStore } from "../../monitor/store.js";
+import { defaultStorePath } from "../../monitor/store.js";
 import { loadOptionalModules } from "../../policy/optional-modules.js";
-import { isPostgresLocation, vulnDbLocation } from "../../scan/database.js";
-import { toCliError as cliError, OperationalError, UsageError } from "../errors.js";
+import { vulnDbLocation } from "../../scan/database.js";
+import {
+  addClusterOptions,
+  addScanStoreOptions,
+  type ClusterFlags,
+  clusterFailure,
+  connectFromFlags,
+  openResultsFromFlags,
+  openScannerFromFlags,
+  resultsLocation,
+  type ScanStoreFlags,
+} from "../cluster-options.js";
+import { toCliError as cliError, UsageError } from "../errors.js";
 import { parseDuration } from "../option-values.js";
 import { requirePolicy } from "../policy-file.js";
-import {
-  addRegistryOptions,
-  clientFromFlags,
-  type RegistryFlags,
-  registryOptionsFromFlags,
-} from "../registry-options.js";
+import { addRegistryOptions, clientFromFlags } from "../registry-options.js";
 
-interface MonitorFlags extends RegistryFlags {
-  kubeconfig?: string;
-  context?: string;
-  namespace: string[];
-  allNamespaces?: boolean;
-  policy?: string;
-  resultsDb?: string;
-  db?: string;
-  scan: boolean;
+interface MonitorFlags extends ClusterFlags, ScanStoreFlags {
   dbUpdateInterval: string;
   dbSource: string;
   dbMirror?: string;
@@ -61,26 +56,12 @@ export function register(program: Command): void {
     .command("monitor")
     .description(
       "watch a cluster: evaluate workloads, scan new digests once, write PolicyReports, serve metrics",
-    )
-    .option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)")
-    .option("--context <name>", "kubeconfig context")
-    .option(
-      "-n, --namespace <ns>",
-      "watch this namespace (repeatable)",
-      (v: string, p: string[]) => [...p, v],
-      [],
-    )
-    .option("-A, --all-namespaces", "watch every namespace (the default)")
-    .option("--policy <file>", "the ImagePolicy file (required)")
-    .option(
-      "--results-db <file>",
-      "scan results and SBOMs per digest: a file or postgres://… (default: the --db PostgreSQL database, else $XDG_CACHE_HOME/portcullis/results.db)",
-    )
-    .option(
-      "--db <file|postgres://…>",
-      "the vulnerability database (default: $PORTCULLIS_DB, else $XDG_CACHE_HOME/portcullis/vuln.db)",
-    )
-    .option("--no-scan", "do not scan images (policy and PolicyReports only)")
+    );
+  addClusterOptions(cmd, {
+    namespace: "watch this namespace (repeatable)",
+    allNamespaces: "watch every namespace (the default)",
+  });
+  addScanStoreOptions(cmd, { noScan: "do not scan images (policy and PolicyReports only)" })
     .option(
       "--db-update-interval <duration>",
       "run 'db update' this often and rescan stored SBOMs when the data changed (0: never)",
@@ -130,25 +111,10 @@ Examples:
       throw cliError(err);
     }
     if (flags.scan) await clientFromFlags(flags).close();
-    let connection: Awaited<ReturnType<typeof connect>>;
-    try {
-      connection = await connect({ kubeconfig: flags.kubeconfig, context: flags.context });
-    } catch (err) {
-      if (err instanceof ClusterConfigError) throw new UsageError(err.message);
-      throw err;
-    }
+    const connection = await connectFromFlags(flags);
     await loadOptionalModules();
-    let store: ResultStore;
-    try {
-      store = await openResultStore(
-        flags.resultsDb ?? (isPostgresLocation(location) ? location : defaultStorePath()),
-      );
-    } catch (err) {
-      throw new OperationalError(`--results-db: ${(err as Error).message}`);
-    }
-    const scanner = flags.scan
-      ? await VulnerabilityScanner.open({ dbLocation: location, registry: registryOptionsFromFlags(flags) })
-      : undefined;
+    const store = await openResultsFromFlags(resultsLocation(flags, location) ?? defaultStorePath());
+    const scanner = await openScannerFromFlags(flags, location);
     if (scanner?.missing) process.stderr.write(`warning: images not scanned yet: ${scanner.missing}\n`);
     const client = new KubeClient(connection);
     const metrics = createMonitorMetrics();
@@ -212,8 +178,7 @@ Examples:
       });
       await monitor.stop();
     } catch (err) {
-      if (err instanceof KubeApiError) throw new OperationalError(`${connection.server}: ${err.message}`);
-      throw err;
+      throw clusterFailure(err, connection);
     } finally {
       server?.close();
       client.close();

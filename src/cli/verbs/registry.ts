@@ -7,8 +7,6 @@ import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { runningDigests } from "../../audit/running-digests.js";
 import { KubeClient } from "../../cluster/client.js";
-import { connect } from "../../cluster/connection.js";
-import { ClusterConfigError, KubeApiError } from "../../cluster/errors.js";
 import { InvalidReferenceError, parseReference } from "../../reference/index.js";
 import { RegistryError } from "../../registry/errors.js";
 import {
@@ -18,6 +16,8 @@ import {
   type RetentionRules,
   validateRetentionRules,
 } from "../../registry/retention.js";
+import { durationMs } from "../../shared/duration.js";
+import { clusterFailure, connectFromFlags } from "../cluster-options.js";
 import { OperationalError, UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
 import {
@@ -43,13 +43,10 @@ interface RetentionFlags extends RegistryFlags {
 
 /** `30d`, `12h`, `2w`, `90m` → milliseconds (retention ages; a bare number is days). */
 export function parseAge(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(m|h|d|w)?$/.exec(s.trim());
-  if (!m)
+  const ms = durationMs(s, "d");
+  if (ms === undefined)
     throw new UsageError(`--keep-younger-than: invalid age ${JSON.stringify(s)} (use e.g. 30d, 12h, 2w)`);
-  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[
-    (m[2] ?? "d") as "m" | "h" | "d" | "w"
-  ];
-  return Math.round(Number(m[1]) * unit);
+  return ms;
 }
 
 /**
@@ -58,20 +55,12 @@ export function parseAge(s: string): number {
  * a partial view could delete an image something still runs.
  */
 async function readRunning(flags: RetentionFlags): Promise<Set<string>> {
-  let connection: Awaited<ReturnType<typeof connect>>;
-  try {
-    connection = await connect({ kubeconfig: flags.kubeconfig, context: flags.context });
-  } catch (err) {
-    if (err instanceof ClusterConfigError) throw new UsageError(`--keep-running: ${err.message}`);
-    throw err;
-  }
+  const connection = await connectFromFlags(flags, "--keep-running: ");
   let running: Awaited<ReturnType<typeof runningDigests>>;
   try {
     running = await runningDigests(new KubeClient(connection), flags.namespace);
   } catch (err) {
-    if (err instanceof KubeApiError)
-      throw new OperationalError(`--keep-running: ${connection.server}: ${err.message}`);
-    throw err;
+    throw clusterFailure(err, connection, "--keep-running: ");
   }
   for (const u of running.unreadable)
     process.stderr.write(

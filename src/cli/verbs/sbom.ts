@@ -5,15 +5,14 @@
 import { writeFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { type CatalogResult, catalogImage } from "../../catalog/index.js";
-import { parseSourceRef } from "../../image/source-ref.js";
 import { ImageError } from "../../image/types.js";
 import type { LayerProgress } from "../../image/walk.js";
-import { parseReference } from "../../reference/index.js";
 import { isRegistryError } from "../../registry/index.js";
 import { generateSbom, SBOM_FORMATS, type SbomFormat } from "../../sbom/index.js";
 import { predicateTypeFor } from "../../sign/index.js";
-import { OperationalError, toCliError, UsageError } from "../errors.js";
+import { OperationalError, UsageError } from "../errors.js";
 import { parsePlatformOption } from "../option-values.js";
+import { layerSums, mib, stderrBar } from "../progress.js";
 import {
   addRegistryOptions,
   clientFromFlags,
@@ -22,9 +21,15 @@ import {
   registryOptionsFromFlags,
 } from "../registry-options.js";
 import { useColor } from "../report-options.js";
-import { attestAndReport, loadPrivateKey } from "../signing-options.js";
+import {
+  type AttachFlags,
+  addAttachOptions,
+  attachAttestation,
+  attachKey,
+  checkAttachFlags,
+} from "../signing-options.js";
 
-interface SbomFlags extends RegistryFlags {
+interface SbomFlags extends RegistryFlags, AttachFlags {
   format?: SbomFormat;
   output?: string;
   platform?: string;
@@ -32,10 +37,6 @@ interface SbomFlags extends RegistryFlags {
   wide?: boolean;
   quiet?: boolean;
   color?: boolean;
-  attest?: boolean;
-  key?: string;
-  signatureRepo?: string;
-  bundle?: boolean;
 }
 
 /** cosign's predicate type names for the SBOM formats that can be attested. */
@@ -43,52 +44,25 @@ const ATTEST_TYPES: Partial<Record<SbomFormat, string>> = { cyclonedx: "cycloned
 
 /** Check the --attest flags before any work; returns the registry reference to attest. */
 function checkAttestFlags(image: string, flags: SbomFlags, format: SbomFormat): string | undefined {
-  if (!flags.attest) {
-    for (const [flag, set] of [
-      ["--key", flags.key],
-      ["--signature-repo", flags.signatureRepo],
-      ["--bundle", flags.bundle],
-    ] as const)
-      if (set) throw new UsageError(`${flag} is only used with --attest`);
-    return undefined;
-  }
-  if (!flags.key) throw new UsageError("--attest needs --key <cosign.key> to sign the attestation");
-  if (!ATTEST_TYPES[format])
-    throw new UsageError(`--attest attaches a CycloneDX or SPDX SBOM; -f ${format} cannot be attested`);
-  const src = parseSourceRef(image);
-  if (src.kind !== "registry")
-    throw new UsageError(`--attest needs an image in a registry; ${image} is a ${src.kind} source`);
-  return src.ref;
+  return checkAttachFlags(image, flags, () => {
+    if (!ATTEST_TYPES[format])
+      throw new UsageError(`--attest attaches a CycloneDX or SPDX SBOM; -f ${format} cannot be attested`);
+  });
 }
 
 async function progressBar(flags: SbomFlags, format: SbomFormat) {
-  const show = !flags.quiet && process.stderr.isTTY && format !== "json";
-  if (!show) return undefined;
-  const { default: cliProgress } = await import("cli-progress");
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format: " layers {done}/{layers} |{bar}| {percentage}% {value}/{total} MiB",
-      hideCursor: true,
-      clearOnComplete: true,
-    },
-    cliProgress.Presets.shades_classic,
+  const bar = await stderrBar(
+    " layers {done}/{layers} |{bar}| {percentage}% {value}/{total} MiB",
+    flags.quiet || format === "json",
   );
+  if (!bar) return undefined;
   // Layers are read two at a time: the bar shows the sum over the layers seen so far.
   const seen = new Map<number, LayerProgress>();
   let started = false;
-  const mib = (n: number) => Math.round((n / (1 << 20)) * 10) / 10;
   return {
     update(p: LayerProgress) {
       seen.set(p.layer, p);
-      let bytes = 0;
-      let total = 0;
-      let done = 0;
-      for (const l of seen.values()) {
-        bytes += l.total > 0 ? Math.min(l.bytes, l.total) : l.bytes;
-        total += Math.max(l.total, l.bytes, 0);
-        if (l.done) done++;
-      }
+      const { bytes, total, done } = layerSums(seen.values());
       const payload = { done, layers: p.layers };
       if (!started) {
         started = true;
@@ -122,14 +96,11 @@ export function register(program: Command): void {
     )
     .addOption(
       new Option("--spec-version <v>", "CycloneDX spec version").choices(["1.5", "1.6"]).default("1.6"),
-    )
-    .option(
-      "--attest",
-      "also sign the SBOM as an in-toto attestation and attach it to the image (as `portcullis attest`)",
-    )
-    .option("--key <file>", "with --attest: private key, cosign.key (encrypted) or plain PEM")
-    .option("--signature-repo <repo>", "with --attest: store the .att tag in this repository")
-    .option("--bundle", "with --attest: store a sigstore bundle v0.3 referrer instead of the .att tag")
+    );
+  addAttachOptions(
+    cmd,
+    "also sign the SBOM as an in-toto attestation and attach it to the image (as `portcullis attest`)",
+  )
     .option("--wide", "table: also the licenses and the location (path and layer) of each package")
     .option("-q, --quiet", "no progress bar, no summary")
     .option("--no-color", "plain output (also: NO_COLOR=1)");
@@ -173,14 +144,7 @@ Exit codes: 0 written (and attested), 2 bad usage or an unreadable image/SBOM/ke
       // Check the registry flags (CA file, pull secrets, host patterns, timeout) before any work.
       await clientFromFlags(flags).close();
       // Ask for the key's password (and reject a bad key) before the long read.
-      let privateKey: Awaited<ReturnType<typeof loadPrivateKey>> | undefined;
-      if (attestRef) {
-        try {
-          privateKey = await loadPrivateKey(flags.key as string);
-        } catch (err) {
-          throw toCliError(err);
-        }
-      }
+      const privateKey = await attachKey(attestRef, flags);
       const bar = await progressBar(flags, format);
       let result: CatalogResult;
       try {
@@ -210,23 +174,17 @@ Exit codes: 0 written (and attested), 2 bad usage or an unreadable image/SBOM/ke
           `${result.packages.length} packages in ${result.image.reference}${flags.output ? ` → ${flags.output}` : ""}\n`,
         );
       }
-      if (attestRef && privateKey) {
-        if (!result.image.digest) throw new UsageError(`${image}: no manifest digest to attest`);
-        // Attest exactly the manifest that was read (by digest: a tag that moved meanwhile does not matter).
-        let target: string;
-        try {
-          target = `${parseReference(attestRef).name}@${result.image.digest}`;
-        } catch (err) {
-          throw toCliError(err);
-        }
-        await attestAndReport(clientFromFlags(flags), target, {
-          privateKey,
-          predicateType: predicateTypeFor(ATTEST_TYPES[format] as string) as string,
-          predicate: JSON.parse(text),
-          signatureRepo: flags.signatureRepo,
-          bundle: flags.bundle,
-        });
-      }
+      if (attestRef && privateKey)
+        await attachAttestation(
+          clientFromFlags(flags),
+          { image, attestRef, digest: result.image.digest },
+          flags,
+          {
+            privateKey,
+            predicateType: predicateTypeFor(ATTEST_TYPES[format] as string) as string,
+            predicate: JSON.parse(text),
+          },
+        );
       process.exitCode = 0;
     });
 }

@@ -5,14 +5,12 @@
  * --severity chooses what is shown, --fail-on what fails the run (default: nothing fails).
  * Thin layer over src/scan.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { type Command, Option } from "commander";
 import type { CatalogResult } from "../../catalog/index.js";
 import { type Dockerfile, DockerfileSyntaxError, parseDockerfile } from "../../dockerfile/index.js";
-import { parseSourceRef } from "../../image/source-ref.js";
 import { ImageError } from "../../image/types.js";
 import type { LayerProgress } from "../../image/walk.js";
-import { parseReference } from "../../reference/index.js";
 import { isRegistryError } from "../../registry/index.js";
 import { VULN_PREDICATE_TYPE, vulnPredicate } from "../../scan/attestation.js";
 import { openScanDatabase, staleWarning, VulnDbMissingError, vulnDbLocation } from "../../scan/database.js";
@@ -21,14 +19,27 @@ import { renderScan, SCAN_FORMATS, type ScanFormat } from "../../scan/report/ind
 import { failsAt, isVulnSeverity } from "../../scan/result.js";
 import type { VulnSeverity } from "../../scan/types.js";
 import { readVexFile, VexError, type VexStatement } from "../../scan/vex.js";
-import { toCliError as cliError, OperationalError, UsageError } from "../errors.js";
+import { readFileOr } from "../../shared/read-file.js";
+import { OperationalError, UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
 import { parseDuration, repeatable } from "../option-values.js";
-import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "../registry-options.js";
+import { layerSums, stderrBar } from "../progress.js";
+import {
+  addRegistryOptions,
+  clientFromFlags,
+  type RegistryFlags,
+  registryOptionsFromFlags,
+} from "../registry-options.js";
 import { useColor } from "../report-options.js";
-import { attestAndReport, loadPrivateKey } from "../signing-options.js";
+import {
+  type AttachFlags,
+  addAttachOptions,
+  attachAttestation,
+  attachKey,
+  checkAttachFlags,
+} from "../signing-options.js";
 
-interface ScanFlags extends RegistryFlags {
+interface ScanFlags extends RegistryFlags, AttachFlags {
   format?: ScanFormat;
   output?: string;
   platform?: string;
@@ -40,10 +51,6 @@ interface ScanFlags extends RegistryFlags {
   vex?: string[];
   dockerfile?: string;
   wide?: boolean;
-  attest?: boolean;
-  key?: string;
-  signatureRepo?: string;
-  bundle?: boolean;
   quiet?: boolean;
   color?: boolean;
 }
@@ -90,14 +97,7 @@ function readVex(files: string[] | undefined): VexStatement[] {
 
 function readDockerfile(file: string | undefined): Dockerfile | undefined {
   if (!file) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageError(
-      `--dockerfile ${file}: cannot read it: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`,
-    );
-  }
+  const text = readFileOr(file, (why) => new UsageError(`--dockerfile ${file}: cannot read it: ${why}`));
   try {
     return parseDockerfile(text, { file });
   } catch (err) {
@@ -107,28 +107,14 @@ function readDockerfile(file: string | undefined): Dockerfile | undefined {
 }
 
 async function progressBar(flags: ScanFlags) {
-  if (flags.quiet || !process.stderr.isTTY) return undefined;
-  const { default: cliProgress } = await import("cli-progress");
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format: " {phase} |{bar}| {percentage}%",
-      hideCursor: true,
-      clearOnComplete: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  const bar = await stderrBar(" {phase} |{bar}| {percentage}%", flags.quiet);
+  if (!bar) return undefined;
   const seen = new Map<number, LayerProgress>();
   let started = false;
   return {
     update(p: LayerProgress) {
       seen.set(p.layer, p);
-      let bytes = 0;
-      let total = 0;
-      for (const l of seen.values()) {
-        bytes += l.total > 0 ? Math.min(l.bytes, l.total) : l.bytes;
-        total += Math.max(l.total, l.bytes, 1);
-      }
+      const { bytes, total } = layerSums(seen.values(), 1);
       if (!started) {
         started = true;
         bar.start(100, 0, { phase: "reading layers" });
@@ -143,23 +129,6 @@ async function progressBar(flags: ScanFlags) {
     },
     stop: () => bar.stop(),
   };
-}
-
-function checkAttestFlags(image: string, flags: ScanFlags): string | undefined {
-  if (!flags.attest) {
-    for (const [flag, set] of [
-      ["--key", flags.key],
-      ["--signature-repo", flags.signatureRepo],
-      ["--bundle", flags.bundle],
-    ] as const)
-      if (set) throw new UsageError(`${flag} is only used with --attest`);
-    return undefined;
-  }
-  if (!flags.key) throw new UsageError("--attest needs --key <cosign.key> to sign the attestation");
-  const src = parseSourceRef(image);
-  if (src.kind !== "registry")
-    throw new UsageError(`--attest needs an image in a registry; ${image} is a ${src.kind} source`);
-  return src.ref;
 }
 
 export function register(program: Command): void {
@@ -212,11 +181,8 @@ export function register(program: Command): void {
       "--platform <os/arch[/variant]>",
       "platform to pick from a multi-platform image (default linux/<host>)",
     )
-    .option("--wide", "table: also list suppressed vulnerabilities with the reason")
-    .option("--attest", "sign the result as a cosign vuln attestation and attach it to the image")
-    .option("--key <file>", "with --attest: private key, cosign.key (encrypted) or plain PEM")
-    .option("--signature-repo <repo>", "with --attest: store the .att tag in this repository")
-    .option("--bundle", "with --attest: store a sigstore bundle v0.3 referrer instead of the .att tag")
+    .option("--wide", "table: also list suppressed vulnerabilities with the reason");
+  addAttachOptions(cmd, "sign the result as a cosign vuln attestation and attach it to the image")
     .option("-q, --quiet", "no progress, no summary")
     .option("--no-color", "plain output (also: NO_COLOR=1)");
   addRegistryOptions(cmd).addHelpText(
@@ -259,7 +225,7 @@ unreadable image/SBOM/ignore/VEX file, 3 database missing or registry failure.`,
     const ignores = readIgnores(flags);
     const vex = readVex(flags.vex);
     const dockerfile = readDockerfile(flags.dockerfile);
-    const attestRef = checkAttestFlags(image, flags);
+    const attestRef = checkAttachFlags(image, flags);
     if (flags.timeout) parseDuration(flags.timeout, "--timeout");
     const location = await vulnDbLocation(flags.db);
     // The database first: a missing one is reported before a long image read.
@@ -274,26 +240,14 @@ unreadable image/SBOM/ignore/VEX file, 3 database missing or registry failure.`,
       const status = await store.status();
       const stale = staleWarning(status.updatedAt, new Date());
       if (stale) process.stderr.write(`warning: ${stale}\n`);
-      let privateKey: Awaited<ReturnType<typeof loadPrivateKey>> | undefined;
-      if (attestRef) {
-        try {
-          privateKey = await loadPrivateKey(flags.key as string);
-        } catch (err) {
-          throw cliError(err);
-        }
-      }
+      const privateKey = await attachKey(attestRef, flags);
       const bar = await progressBar(flags);
       let catalog: CatalogResult;
       try {
         const { catalogImage } = await import("../../catalog/index.js");
         catalog = await catalogImage(image, {
           platform: flags.platform,
-          registry: {
-            caFile: flags.caFile,
-            insecureRegistries: flags.insecureRegistry,
-            pullSecretFiles: flags.pullSecret,
-            timeoutMs: flags.timeout ? parseDuration(flags.timeout, "--timeout") : undefined,
-          },
+          registry: registryOptionsFromFlags(flags),
           onProgress: bar ? (p) => bar.update(p) : undefined,
         });
       } catch (err) {
@@ -329,22 +283,13 @@ unreadable image/SBOM/ignore/VEX file, 3 database missing or registry failure.`,
           `${active} vulnerabilities in ${result.packages} packages of ${result.artifact.reference}${flags.output ? ` → ${flags.output}` : ""}\n`,
         );
       }
-      if (attestRef && privateKey) {
-        if (!catalog.image.digest) throw new UsageError(`${image}: no manifest digest to attest`);
-        let target: string;
-        try {
-          target = `${parseReference(attestRef).name}@${catalog.image.digest}`;
-        } catch (err) {
-          throw cliError(err);
-        }
-        await attestAndReport(clientFromFlags(flags), target, {
-          privateKey,
-          predicateType: VULN_PREDICATE_TYPE,
-          predicate: vulnPredicate(result),
-          signatureRepo: flags.signatureRepo,
-          bundle: flags.bundle,
-        });
-      }
+      if (attestRef && privateKey)
+        await attachAttestation(
+          clientFromFlags(flags),
+          { image, attestRef, digest: catalog.image.digest },
+          flags,
+          { privateKey, predicateType: VULN_PREDICATE_TYPE, predicate: vulnPredicate(result) },
+        );
       process.exitCode = failsAt(result, failOn) ? 1 : 0;
     } finally {
       await store.close();

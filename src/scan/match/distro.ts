@@ -8,6 +8,7 @@
  * matching (./ecosystems/*.ts).
  */
 import type { OsInfo } from "../../image/os-release.js";
+import { DEBIAN_RELEASES } from "../../vulndb/ecosystem.js";
 
 export interface DistroRelease {
   /** os-release ID the release belongs to (alpine, debian, ubuntu, almalinux, rocky). */
@@ -24,16 +25,6 @@ export interface DistroRelease {
   /** End of (security) support, ISO date, when known. */
   endOfLife?: string;
 }
-
-const DEBIAN_CODENAMES: Record<string, string> = {
-  wheezy: "7",
-  jessie: "8",
-  stretch: "9",
-  buster: "10",
-  bullseye: "11",
-  bookworm: "12",
-  trixie: "13",
-};
 
 /** End of regular security support (Debian LTS end for Debian; Alpine main; Ubuntu standard). */
 const END_OF_LIFE: Record<string, string> = {
@@ -88,9 +79,9 @@ export function distroRelease(os: OsInfo): DistroRelease | undefined {
     }
     case "debian": {
       const codename = os.versionCodename?.toLowerCase() ?? /^([a-z]+)\//.exec(version)?.[1];
-      const major = /^(\d+)/.exec(version)?.[1] ?? (codename ? DEBIAN_CODENAMES[codename] : undefined);
+      const major = /^(\d+)/.exec(version)?.[1] ?? (codename ? DEBIAN_RELEASES[codename] : undefined);
       if (!major) return undefined;
-      const name = Object.entries(DEBIAN_CODENAMES).find(([, v]) => v === major)?.[0];
+      const name = Object.entries(DEBIAN_RELEASES).find(([, v]) => v === major)?.[0];
       return withEol({
         family,
         ecosystem: `Debian:${major}`,

@@ -8,30 +8,10 @@
  * package whose value is a list) are skipped with a warning; the rest is imported.
  */
 import { readFileSync } from "node:fs";
+import { DEBIAN_RELEASES } from "../ecosystem.js";
 import { FeedFormatError } from "../errors.js";
 import type { OsvAffected, OsvRecord } from "../types.js";
 import { type FeedBatch, headText, type ImportContext, type VulnImporter } from "./types.js";
-
-/** Debian codenames with a release number (osv.dev's `Debian:<n>`). */
-export const DEBIAN_RELEASES: Readonly<Record<string, string>> = {
-  hamm: "2",
-  slink: "2.1",
-  potato: "2.2",
-  woody: "3.0",
-  sarge: "3.1",
-  etch: "4",
-  lenny: "5",
-  squeeze: "6",
-  wheezy: "7",
-  jessie: "8",
-  stretch: "9",
-  buster: "10",
-  bullseye: "11",
-  bookworm: "12",
-  trixie: "13",
-  forky: "14",
-  duke: "15",
-};
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);

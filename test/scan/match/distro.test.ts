@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { OsInfo } from "../../../src/image/os-release.js";
 import { distroRelease } from "../../../src/scan/match/distro.js";
+import { DEBIAN_RELEASES } from "../../../src/vulndb/ecosystem.js";
 
 const os = (family: string, version: string, extra: Partial<OsInfo> = {}): OsInfo => ({
   family,
@@ -24,6 +25,9 @@ const ROWS: [OsInfo, string | undefined, string | undefined][] = [
   [os("debian", "", { versionCodename: "bookworm" }), "Debian:12", "2028-06-30"],
   [os("debian", "9.9"), "Debian:9", "2022-06-30"],
   [os("debian", "trixie/sid"), "Debian:13", undefined],
+  // Every codename the Debian tracker importer files records under (one table, vulndb/ecosystem.ts).
+  [os("debian", "forky/sid"), "Debian:14", undefined],
+  [os("debian", "", { versionCodename: "squeeze" }), "Debian:6", undefined],
   [os("ubuntu", "22.04"), "Ubuntu:22.04:LTS", "2027-06-01"],
   [os("ubuntu", "25.10"), "Ubuntu:25.10", undefined],
   [os("almalinux", "9.3"), "AlmaLinux:9", undefined],
@@ -41,6 +45,16 @@ describe("distroRelease", () => {
       const r = distroRelease(info);
       assert.equal(r?.ecosystem, ecosystem);
       assert.equal(r?.endOfLife, eol);
+    });
+  }
+});
+
+describe("distroRelease and the Debian tracker importer read one codename table", () => {
+  for (const [codename, major] of Object.entries(DEBIAN_RELEASES)) {
+    it(`an image of ${codename} is Debian:${major}, the ecosystem the tracker files ${codename} under`, () => {
+      const r = distroRelease(os("debian", "", { versionCodename: codename }));
+      assert.equal(r?.ecosystem, `Debian:${major}`);
+      assert.equal(r?.label, `Debian ${major} (${codename})`);
     });
   }
 });
