@@ -19,6 +19,7 @@ import { exitCodeFor, type Severity } from "../../report/finding.js";
 import { isPostgresLocation, vulnDbLocation } from "../../scan/database.js";
 import { OperationalError, UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
+import { parsePlatformOption } from "../option-values.js";
 import { requirePolicy } from "../policy-file.js";
 import {
   addRegistryOptions,
@@ -42,6 +43,7 @@ interface AuditFlags extends ReportFlags, RegistryFlags {
   since?: string;
   concurrency: string;
   chunkSize: string;
+  platform?: string;
 }
 
 export function register(program: Command): void {
@@ -68,6 +70,10 @@ export function register(program: Command): void {
       "the vulnerability database (default: $PORTCULLIS_DB, else $XDG_CACHE_HOME/portcullis/vuln.db)",
     )
     .option("--no-scan", "do not scan images; report only stored scan results")
+    .option(
+      "--platform <os/arch[/variant]>",
+      "platform to scan when a running digest is a multi-platform index (default linux/<host>)",
+    )
     .option(
       "--results-db <file>",
       "scan results and SBOMs per digest: a file or postgres://… (default: the --db PostgreSQL database, else $XDG_CACHE_HOME/portcullis/results.db; written when scanning)",
@@ -117,6 +123,7 @@ Examples:
     const chunkSize = Number(flags.chunkSize);
     if (!Number.isInteger(chunkSize) || chunkSize < 1)
       throw new UsageError("--chunk-size must be a positive integer");
+    if (flags.platform) parsePlatformOption(flags.platform);
     const since = flags.since !== undefined ? parseSince(flags.since) : undefined;
     if (flags.since !== undefined && !since)
       throw new UsageError(
@@ -141,7 +148,11 @@ Examples:
     if (flags.scan) await clientFromFlags(flags).close();
     const location = await vulnDbLocation(flags.db);
     const scanner = flags.scan
-      ? await VulnerabilityScanner.open({ dbLocation: location, registry: registryOptionsFromFlags(flags) })
+      ? await VulnerabilityScanner.open({
+          dbLocation: location,
+          registry: registryOptionsFromFlags(flags),
+          platform: flags.platform,
+        })
       : undefined;
     const scanning = scanner?.available() ?? false;
     // Results live beside a shared (PostgreSQL) database; else in a file, written when scanning
@@ -172,6 +183,7 @@ Examples:
     const scans = new ScanningSource({
       scanner,
       results: store,
+      platform: flags.platform,
       ...(missing ? { missingReason: missing } : {}),
     });
     const client = new KubeClient(connection, { pageSize: chunkSize });
