@@ -55,9 +55,7 @@ export class ScanningSource implements ImageScanSource {
       const reason = this.opts.missingReason ?? "no vulnerability database";
       return {
         state: "not-scanned",
-        reason: other
-          ? `${reason}; the stored result is for ${other}, not ${this.opts.platform}`
-          : reason,
+        reason: other ? `${reason}; the stored result is for ${other}, not ${this.opts.platform}` : reason,
       };
     }
     const dbTime = scanner.databaseChangedAt?.() ?? scanner.databaseUpdatedAt?.();
