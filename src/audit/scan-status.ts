@@ -46,10 +46,20 @@ export interface ImageScanner {
   ): Promise<{ sbom?: CatalogResult; vulnerabilities: ScannedVulnerability[] }>;
   /** Match a stored SBOM against the current database (no pull). */
   rescan?(sbom: CatalogResult): Promise<ScannedVulnerability[]>;
-  /** The database's newest update (ISO), for "is a stored result current" and metrics. */
+  /** The database's newest source update (ISO; a 304 re-check counts), for the age metric. */
   databaseUpdatedAt?(): string | undefined;
+  /**
+   * When the database's data last changed as far as this scanner knows (ISO), for "is a stored
+   * result current" (default: databaseUpdatedAt).
+   */
+  databaseChangedAt?(): string | undefined;
   /** Open the database again (after `db update`). */
   reopen?(): Promise<void>;
+  /**
+   * Notice a database changed by someone else (another replica's update, a file swapped into
+   * place, a database that appeared) and reopen it; true when its data changed.
+   */
+  refresh?(): Promise<boolean>;
 }
 
 export interface ImageScanSource {

@@ -82,9 +82,14 @@ export function clusterFailure(err: unknown, connection: ClusterConnection, pref
 export async function openScannerFromFlags(
   flags: ScanStoreFlags,
   location: string,
+  platform?: string,
 ): Promise<VulnerabilityScanner | undefined> {
   if (!flags.scan) return undefined;
-  return VulnerabilityScanner.open({ dbLocation: location, registry: registryOptionsFromFlags(flags) });
+  return VulnerabilityScanner.open({
+    dbLocation: location,
+    registry: registryOptionsFromFlags(flags),
+    platform,
+  });
 }
 
 /** --results-db, else the PostgreSQL vulnerability database (results beside it), else none. */

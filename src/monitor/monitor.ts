@@ -2,10 +2,19 @@
  * `portcullis monitor`: informers on every workload kind and on pods keep the cluster state;
  * after each change (debounced) the state is evaluated with the audit pipeline, each digest
  * never seen before is scanned once and its results stored, namespaces' PolicyReports are
- * written in place, metrics are updated, and a new critical finding on a running image is logged
- * and raised as a Warning Event on the workload. With a Lease, only the leader writes.
+ * written in place and metrics are updated. With a Lease, only the leader scans and writes.
  * On a schedule (dbUpdate) the vulnerability database is updated; when it changed, every stored
- * SBOM is matched again (no pull) and new critical findings on running images are raised.
+ * SBOM is matched again (no pull). Before each evaluation every replica asks the scanner whether
+ * the database changed under it (another replica's update, a file swapped into place) and
+ * reopens it.
+ * A critical finding is raised (a warn log line, a Warning Event `NewCriticalVulnerability` on
+ * each workload running the image, the new_critical_findings counter) when it is news:
+ * - a digest that already had a stored scan gains it when matched again (after a database
+ *   update, or at start when the stored result is older than the database), or
+ * - a digest that started running while the monitor watched (first seen after the initial
+ *   list: a rollout, a new pod) has it on its first scan.
+ * The first scan of the images already running when the monitor started raises nothing: their
+ * findings are in the PolicyReports and the images-by-severity metric.
  * Scanning is behind ImageScanner (src/audit/image-scanner.ts): without one, or without a
  * database, images are "not scanned" until one is there.
  */
@@ -45,6 +54,9 @@ export interface MonitorOptions {
   now?: () => Date;
 }
 
+/** Why a critical finding is news: gained on a stored scan, or on a digest deployed while watched. */
+type AlertCause = "rescan" | "new-digest";
+
 export class Monitor {
   private readonly informers: Informer[] = [];
   private timer?: NodeJS.Timeout;
@@ -59,6 +71,10 @@ export class Monitor {
   private elector?: LeaseElector;
   private reportsDisabled = false;
   private readonly unreadable: Unreadable[] = [];
+  /** Digests running at the initial list: their first scan is the state found, not news. */
+  private baseline?: Set<string>;
+  /** Changes are scheduled only after the initial lists (a partial state is never evaluated). */
+  private listed = false;
   /** The last evaluation (for tests and `/healthz`). */
   last?: AuditResult;
   reconciles = 0;
@@ -102,6 +118,7 @@ export class Monitor {
         this.log({ level: "warn", msg: "cannot list", error: err.message });
       }
     }
+    this.listed = true;
     await this.reconcile();
     const u = this.opts.dbUpdate;
     if (u) {
@@ -121,6 +138,7 @@ export class Monitor {
         const changed = await u.update();
         this.log({ level: "info", msg: "vulnerability database updated", changed });
         if (!changed) return;
+        await this.running; // no scan of a running reconcile reads the database being reopened
         await this.opts.scanner?.reopen?.();
         this.failed.clear();
         const end = Date.now();
@@ -137,7 +155,7 @@ export class Monitor {
   }
 
   private schedule(): void {
-    if (this.timer) return;
+    if (this.timer || !this.listed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.reconcile();
@@ -189,14 +207,37 @@ export class Monitor {
     };
   }
 
+  /** Reopen the vulnerability database when it changed under this process (any replica). */
+  private async refreshDatabase(): Promise<void> {
+    const scanner = this.opts.scanner;
+    if (!scanner?.refresh) return;
+    try {
+      if (!(await scanner.refresh())) return;
+      this.failed.clear();
+      this.log({
+        level: "info",
+        msg: "vulnerability database changed, reopened",
+        updatedAt: scanner.databaseUpdatedAt?.(),
+      });
+    } catch (err) {
+      this.log({
+        level: "warn",
+        msg: "cannot check the vulnerability database",
+        error: (err as Error).message,
+      });
+    }
+  }
+
   private async reconcileOnce(): Promise<void> {
     const leader = this.elector ? await this.elector.tryAcquire() : true;
     this.opts.metrics.leader.set(leader ? 1 : 0);
+    await this.refreshDatabase();
     const result = await auditInventory(this.inventory(), {
       policy: this.opts.policy,
       scans: this.opts.store,
       now: this.now(),
     });
+    this.baseline ??= new Set(result.images.flatMap((i) => (i.digest ? [i.digest] : [])));
     this.last = result;
     this.reconciles++;
     this.updateMetrics(result);
@@ -214,7 +255,7 @@ export class Monitor {
       if (!scanner || scanner.available?.() === false || this.failed.has(img.digest)) continue;
       // Not scanned yet, or scanned before the database's last update (e.g. updated while the
       // monitor was down): once per database version.
-      const built = scanner.databaseUpdatedAt?.();
+      const built = scanner.databaseChangedAt?.() ?? scanner.databaseUpdatedAt?.();
       const stale =
         img.scan.state === "scanned" &&
         built !== undefined &&
@@ -225,9 +266,14 @@ export class Monitor {
         toScan.push(img);
       }
     }
-    await mapBounded(toScan, this.opts.scanConcurrency ?? 4, (img) =>
-      this.scanDigest(img.repository, img.digest as string, img.workloads),
-    );
+    await mapBounded(toScan, this.opts.scanConcurrency ?? 4, (img) => {
+      const digest = img.digest as string;
+      // News: a finding gained since the stored scan, or any finding of a digest deployed since
+      // the initial list. Not news: the first scan of what was running when the monitor started.
+      const cause =
+        img.scan.state === "scanned" ? "rescan" : this.baseline?.has(digest) ? undefined : "new-digest";
+      return this.scanDigest(img.repository, digest, img.workloads, cause);
+    });
     const newScans = toScan.length > 0;
     const final = newScans
       ? await auditInventory(this.inventory(), {
@@ -244,7 +290,12 @@ export class Monitor {
     this.opts.metrics.reconciles.inc({ result: "ok" });
   }
 
-  private async scanDigest(repository: string, digest: string, workloads: string[]): Promise<void> {
+  private async scanDigest(
+    repository: string,
+    digest: string,
+    workloads: string[],
+    cause: AlertCause | undefined,
+  ): Promise<void> {
     const scanner = this.opts.scanner;
     if (!scanner) return;
     const end = this.opts.metrics.scanDuration.startTimer();
@@ -263,7 +314,7 @@ export class Monitor {
         ...("sbom" in r && r.sbom ? { sbom: r.sbom } : {}),
         vulnerabilities: r.vulnerabilities,
       });
-      await this.alert(repository, digest, workloads, fresh);
+      if (cause) await this.alert(repository, digest, workloads, fresh, cause);
     } catch (err) {
       this.failed.add(digest);
       this.log({ level: "error", msg: "scan failed", digest, repository, error: (err as Error).message });
@@ -292,7 +343,7 @@ export class Monitor {
         vulnerabilities: vulns,
       });
       const running = users.get(s.digest);
-      if (running) await this.alert(s.repository, s.digest, running, fresh);
+      if (running) await this.alert(s.repository, s.digest, running, fresh, "rescan");
       n++;
     }
     this.rescans += n;
@@ -304,18 +355,21 @@ export class Monitor {
     digest: string,
     workloads: string[],
     fresh: StoredVulnerability[],
+    cause: AlertCause,
   ): Promise<void> {
     const critical = fresh.filter((v) => v.severity === "critical");
     if (!critical.length) return;
     this.opts.metrics.newCritical.inc(critical.length);
-    const ids = critical.map((v) => v.id).join(", ");
+    const ids = [...new Set(critical.map((v) => v.id))].join(", ");
     this.log({
       level: "warn",
       msg: "new critical finding on a running image",
+      cause,
       image: `${repository}@${digest}`,
       ids,
       workloads,
     });
+    const why = cause === "rescan" ? "new critical finding" : "newly running image with critical findings";
     for (const w of workloads) {
       const [kind = "", ref = ""] = w.split(" ");
       const [namespace = "default", name = ""] = ref.split("/");
@@ -328,7 +382,7 @@ export class Monitor {
         metadata: { name: `${name}.${randomBytes(8).toString("hex")}`, namespace },
         involvedObject: { kind, namespace, name },
         reason: "NewCriticalVulnerability",
-        message: `${repository}@${digest.slice(0, 19)}…: ${ids}`.slice(0, 1024),
+        message: `${why}: ${repository}@${digest.slice(0, 19)}…: ${ids}`.slice(0, 1024),
         type: "Warning",
         source: { component: "portcullis-monitor" },
         firstTimestamp: now,

@@ -4,6 +4,12 @@
  * violation with result fail (enforce) or warn (warn/audit), one result per running image's
  * vulnerability, and a summary. Cluster-scoped workloads do not exist here, so the
  * ClusterPolicyReport carries what is not about one namespace (namespaces that could not be read).
+ * The shape is the wg-policy CRD's (results with source, policy, rule, category, severity in
+ * critical|high|medium|low|info, result in pass|fail|warn|error|skip, resources as object
+ * references, string properties, a {seconds, nanos} timestamp; a summary of the results).
+ * A report stays under REPORT_BYTE_BUDGET (the API server and etcd refuse an object over about
+ * 1.5 MiB): past it the least severe vulnerability results are left out, the policy results
+ * never, and the annotation OMITTED_ANNOTATION counts what was left out by severity.
  */
 
 import type { Unreadable } from "../audit/inventory.js";
@@ -12,6 +18,10 @@ import type { KubeObject } from "../cluster/client.js";
 
 export const REPORT_NAME = "portcullis";
 export const REPORT_LABELS = { "app.kubernetes.io/managed-by": "portcullis" };
+/** Serialized results kept under this many bytes (etcd's request limit is 1.5 MiB). */
+export const REPORT_BYTE_BUDGET = 1_000_000;
+/** `low=1200,medium=30`: vulnerability results left out of a report to keep it under the budget. */
+export const OMITTED_ANNOTATION = "portcullis.dev/omitted-vulnerability-results";
 
 export interface PolicyReportResult {
   source: string;
@@ -108,14 +118,53 @@ export function namespaceResults(
   return out;
 }
 
-export function policyReport(namespace: string, results: PolicyReportResult[]): KubeObject {
+const DROP_ORDER = ["info", "low", "medium", "high", "critical"] as const;
+
+/**
+ * The results within `budget` bytes of JSON: vulnerability results are left out, least severe
+ * first (and, within a severity, from the end); policy results are always kept.
+ */
+export function withinBudget(
+  results: PolicyReportResult[],
+  budget: number,
+): { kept: PolicyReportResult[]; omitted: Record<string, number> } {
+  const sizes = results.map((r) => JSON.stringify(r).length + 1);
+  let total = sizes.reduce((a, b) => a + b, 2);
+  const omitted: Record<string, number> = {};
+  if (total <= budget) return { kept: results, omitted };
+  const dropped = new Set<number>();
+  for (const severity of DROP_ORDER) {
+    for (let i = results.length - 1; i >= 0 && total > budget; i--) {
+      const r = results[i] as PolicyReportResult;
+      if (r.category !== "Vulnerability" || (r.severity ?? "info") !== severity) continue;
+      dropped.add(i);
+      total -= sizes[i] as number;
+      omitted[severity] = (omitted[severity] ?? 0) + 1;
+    }
+    if (total <= budget) break;
+  }
+  return { kept: results.filter((_, i) => !dropped.has(i)), omitted };
+}
+
+export function policyReport(
+  namespace: string,
+  results: PolicyReportResult[],
+  budget = REPORT_BYTE_BUDGET,
+): KubeObject {
+  const { kept, omitted } = withinBudget(results, budget);
+  const counts = DROP_ORDER.filter((s) => omitted[s]).map((s) => `${s}=${omitted[s]}`);
   return {
     apiVersion: "wgpolicyk8s.io/v1alpha2",
     kind: "PolicyReport",
-    metadata: { name: REPORT_NAME, namespace, labels: { ...REPORT_LABELS } },
+    metadata: {
+      name: REPORT_NAME,
+      namespace,
+      labels: { ...REPORT_LABELS },
+      ...(counts.length ? { annotations: { [OMITTED_ANNOTATION]: counts.join(",") } } : {}),
+    },
     scope: { apiVersion: "v1", kind: "Namespace", name: namespace },
-    summary: summaryOf(results),
-    results,
+    summary: summaryOf(kept),
+    results: kept,
   };
 }
 

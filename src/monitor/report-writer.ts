@@ -2,7 +2,9 @@
  * Writing a PolicyReport or ClusterPolicyReport in place: read it, replace it with the read
  * resourceVersion, and on 409 Conflict (someone else wrote in between) read again and retry, a
  * bounded number of times; create it when absent. A 404 on the collection itself means the
- * wgpolicyk8s.io CRDs are not installed: a ReportCrdMissing error that says so.
+ * wgpolicyk8s.io CRDs are not installed: a ReportCrdMissing error that says so. Labels and
+ * annotations others put on the report are kept; the `portcullis.dev/` annotations are the new
+ * report's only (one no longer set is removed).
  */
 import type { KubeClient, KubeObject } from "../cluster/client.js";
 import { KubeApiError } from "../cluster/errors.js";
@@ -44,14 +46,25 @@ export async function writeReport(
         await client.create(t, ns, report);
         return { action: "created", conflicts };
       }
+      const annotations = {
+        ...Object.fromEntries(
+          Object.entries(current.metadata?.annotations ?? {}).filter(
+            ([k]) => !k.startsWith("portcullis.dev/"),
+          ),
+        ),
+        ...(report.metadata?.annotations ?? {}),
+      };
       const next: KubeObject = {
         ...report,
         metadata: {
           ...current.metadata,
           ...report.metadata,
+          labels: { ...(current.metadata?.labels ?? {}), ...(report.metadata?.labels ?? {}) },
           resourceVersion: current.metadata?.resourceVersion,
         },
       };
+      if (next.metadata && Object.keys(annotations).length) next.metadata.annotations = annotations;
+      else delete next.metadata?.annotations;
       await client.replace(t, ns, name, next);
       return { action: "updated", conflicts };
     } catch (err) {

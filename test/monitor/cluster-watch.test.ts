@@ -10,7 +10,11 @@ import { connect } from "../../src/cluster/connection.js";
 import { Informer } from "../../src/cluster/informer.js";
 import { PODS } from "../../src/cluster/resources.js";
 import { LeaseElector } from "../../src/monitor/lease.js";
-import { policyReport } from "../../src/monitor/policy-report.js";
+import {
+  OMITTED_ANNOTATION,
+  type PolicyReportResult,
+  policyReport,
+} from "../../src/monitor/policy-report.js";
 import { ReportCrdMissing, writeReport } from "../../src/monitor/report-writer.js";
 import { docsCluster, pod } from "../audit/cluster-fixture.js";
 import { type KubeApiServer, startKubeApiServer } from "../support/kube-api-server.js";
@@ -120,6 +124,68 @@ describe("cluster watch and writes", () => {
       (r) => r.method === "PUT" && r.path.endsWith("/policyreports/portcullis"),
     );
     assert.equal(puts.length, 3);
+  });
+
+  test("a report over its size budget leaves out the least severe vulnerability results and says so", async () => {
+    const at = { seconds: 1796112000, nanos: 0 };
+    const resources = [{ apiVersion: "apps/v1", kind: "Deployment", namespace: "shop", name: "api" }];
+    const policy = (rule: string): PolicyReportResult => ({
+      source: "portcullis",
+      policy: "audit-test",
+      rule,
+      result: "fail",
+      severity: "high",
+      message: `${rule} violated`,
+      category: "Image policy",
+      resources,
+      timestamp: at,
+    });
+    const vuln = (n: number, severity: "critical" | "high" | "medium" | "low"): PolicyReportResult => ({
+      source: "portcullis",
+      policy: "vulnerabilities",
+      rule: `CVE-2026-${1000 + n}`,
+      result: severity === "critical" || severity === "high" ? "fail" : "warn",
+      severity,
+      message: `CVE-2026-${1000 + n} in openssl 3.0.15-1`,
+      category: "Vulnerability",
+      resources,
+      properties: { image: "registry.example/app@sha256:1", package: "openssl" },
+      timestamp: at,
+    });
+    const severities = ["low", "critical", "medium", "high", "low", "medium", "low", "medium"] as const;
+    const results = [
+      policy("image-tag-latest"),
+      ...severities.map((s, i) => vuln(i, s)),
+      policy("image-signature"),
+    ];
+    const size = (list: PolicyReportResult[]) => list.reduce((a, r) => a + JSON.stringify(r).length + 1, 2);
+    // Room for everything but the lows and one medium: the last medium (index 7) goes.
+    const expected = results.filter((r, i) => r.severity !== "low" && i !== 8);
+    const big = policyReport("shop", results, size(expected));
+    assert.deepEqual(big.results, expected);
+    assert.deepEqual(big.summary, { pass: 0, fail: 4, warn: 2, error: 0, skip: 0 });
+    assert.deepEqual(big.metadata?.annotations, { [OMITTED_ANNOTATION]: "low=3,medium=1" });
+    assert.equal(policyReport("shop", results, size(results)).metadata?.annotations, undefined);
+    // Policy results are never left out, whatever the budget.
+    assert.deepEqual(
+      (policyReport("shop", results, 10).results as PolicyReportResult[]).map((r) => r.rule),
+      ["image-tag-latest", "image-signature"],
+    );
+
+    // In place: someone else's annotation stays; ours goes when nothing is left out any more.
+    api.put({
+      ...policyReport("budget", []),
+      metadata: { name: "portcullis", namespace: "budget", annotations: { "example.com/owner": "team-a" } },
+    });
+    await writeReport(client, policyReport("budget", results, size(expected)));
+    assert.deepEqual(api.get("PolicyReport", "budget", "portcullis")?.metadata?.annotations, {
+      "example.com/owner": "team-a",
+      [OMITTED_ANNOTATION]: "low=3,medium=1",
+    });
+    await writeReport(client, policyReport("budget", results));
+    const stored = api.get("PolicyReport", "budget", "portcullis");
+    assert.deepEqual(stored?.metadata?.annotations, { "example.com/owner": "team-a" });
+    assert.equal((stored?.results as unknown[] | undefined)?.length, 10);
   });
 
   test("without the PolicyReport CRDs the writer says what is missing", async () => {

@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parseAllDocuments } from "yaml";
+import type { ScannedVulnerability } from "../../src/audit/scan-status.js";
+import type { CatalogResult } from "../../src/catalog/index.js";
 import { KubeClient } from "../../src/cluster/client.js";
 import { connect } from "../../src/cluster/connection.js";
 import { monitorManifests } from "../../src/monitor/install.js";
@@ -20,6 +22,19 @@ import { loadPolicyFile, parsePolicy } from "../../src/policy/load.js";
 import { loadOptionalModules } from "../../src/policy/optional-modules.js";
 import { digestOf, docsCluster, pod, TEST_POLICY } from "../audit/cluster-fixture.js";
 import { type KubeApiServer, startKubeApiServer } from "../support/kube-api-server.js";
+
+function critical(id: string, pkg: string): ScannedVulnerability {
+  return { id, severity: "critical", package: pkg, version: "1.0-1" };
+}
+
+/** An SBOM that names its digest (the fake database keys its answers by it). */
+function fakeSbom(digest: string): CatalogResult {
+  return {
+    image: { reference: `example@${digest}`, kind: "registry", digest, layers: [] },
+    packages: [],
+    errors: [],
+  };
+}
 
 const dir = mkdtempSync(join(tmpdir(), "portcullis-monitor-"));
 const policyFile = join(dir, "policy.yaml");
@@ -38,23 +53,27 @@ describe("portcullis monitor", () => {
     await api.close();
   });
 
-  test("writes one PolicyReport per namespace, scans each new digest once and raises new criticals", async () => {
+  test("writes one PolicyReport per namespace, scans each new digest once; Events only for news", async () => {
+    // What the fake database says per digest; rescan() reads it again (a database update).
+    const advisories = new Map<string, ScannedVulnerability[]>([
+      [digestOf("nginx:1.14.2"), [critical("CVE-2025-0002", "pcre2")]],
+      [digestOf("nginx:1.27.3"), [critical("CVE-2025-0001", "openssl")]],
+    ]);
     const scanned: string[] = [];
     const scanner: ImageScanner = {
       async scan(repository, digest) {
         scanned.push(`${repository}@${digest}`);
-        const critical = digest === digestOf("nginx:1.27.3");
-        return {
-          vulnerabilities: critical
-            ? [{ id: "CVE-2025-0001", severity: "critical", package: "openssl", version: "3.0.15-1" }]
-            : [],
-        };
+        return { sbom: fakeSbom(digest), vulnerabilities: advisories.get(digest) ?? [] };
+      },
+      async rescan(sbom) {
+        return advisories.get(String(sbom.image.digest)) ?? [];
       },
     };
     const store = await openResultStore(":memory:");
     const metrics = createMonitorMetrics();
     const logs: Record<string, unknown>[] = [];
     const now = new Date("2026-12-04T06:00:00Z");
+    let updates = 0;
     const m = new Monitor({
       client,
       policy: loadPolicyFile(policyFile),
@@ -62,9 +81,18 @@ describe("portcullis monitor", () => {
       scanner,
       metrics,
       debounceMs: 20,
+      dbUpdate: { intervalMs: 3_600_000, update: async () => ++updates > 0 },
       log: (e) => logs.push(e),
       now: () => now,
     });
+    const alerts = () => logs.filter((l) => l.msg === "new critical finding on a running image");
+    const events = () =>
+      ["shop", "batch-jobs", "kube-system"]
+        .flatMap((ns) => api.list("Event", ns))
+        .map((e) => {
+          const o = e.involvedObject as { kind: string; namespace: string; name: string };
+          return `${e.type} ${e.reason} ${o.kind} ${o.namespace}/${o.name}: ${e.message}`;
+        });
     await m.start();
     try {
       await m.idle();
@@ -72,24 +100,35 @@ describe("portcullis monitor", () => {
       const shop = api.get("PolicyReport", "shop", "portcullis") as {
         summary: unknown;
         scope: unknown;
-        results: { rule: string; result: string; resources: { kind: string; name: string }[] }[];
+        results: {
+          policy: string;
+          rule: string;
+          result: string;
+          resources: { kind: string; name: string }[];
+        }[];
       };
       assert.deepEqual(shop.scope, { apiVersion: "v1", kind: "Namespace", name: "shop" });
-      assert.deepEqual(shop.summary, { pass: 3, fail: 2, warn: 0, error: 0, skip: 0 });
+      assert.deepEqual(shop.summary, { pass: 3, fail: 3, warn: 0, error: 0, skip: 0 });
       assert.deepEqual(
-        shop.results.map((r) => `${r.result} ${r.rule} ${r.resources[0]?.kind}/${r.resources[0]?.name}`),
+        shop.results.map(
+          (r) => `${r.result} ${r.policy} ${r.rule} ${r.resources[0]?.kind}/${r.resources[0]?.name}`,
+        ),
         [
-          "fail image-tag-latest Deployment/latest-app",
-          "pass image-policy Deployment/nginx-deployment",
-          "pass image-policy Pod/debug",
-          "fail image-registry-not-allowed ReplicaSet/frontend",
-          "pass image-policy StatefulSet/web",
+          "fail audit-test image-tag-latest Deployment/latest-app",
+          "pass audit-test image-policy Deployment/nginx-deployment",
+          "pass audit-test image-policy Pod/debug",
+          "fail audit-test image-registry-not-allowed ReplicaSet/frontend",
+          "pass audit-test image-policy StatefulSet/web",
+          "fail vulnerabilities CVE-2025-0002 Deployment/nginx-deployment",
         ],
       );
       assert.ok(api.get("PolicyReport", "kube-system", "portcullis"));
       assert.ok(api.get("ClusterPolicyReport", undefined, "portcullis"));
+      // The state found at start is reported, not raised: nginx:1.14.2's critical is no news.
+      assert.deepEqual(events(), []);
+      assert.deepEqual(alerts(), []);
 
-      // A rollout to a new digest: scanned once, its critical finding raised once.
+      // A rollout to a new digest with a critical finding: scanned once, raised once.
       api.put(pod("shop", "canary", [{ name: "web", image: "nginx:1.27.3" }]));
       await new Promise((r) => setTimeout(r, 100));
       await m.idle();
@@ -97,22 +136,61 @@ describe("portcullis monitor", () => {
       await new Promise((r) => setTimeout(r, 100));
       await m.idle();
       assert.equal(scanned.filter((s) => s.endsWith(digestOf("nginx:1.27.3"))).length, 1);
-      const events = api.list("Event", "shop");
-      assert.equal(events.length, 1);
-      assert.equal(events[0]?.reason, "NewCriticalVulnerability");
-      assert.deepEqual(events[0]?.involvedObject, { kind: "Pod", namespace: "shop", name: "canary" });
-      assert.ok(
-        logs.some((l) => l.msg === "new critical finding on a running image" && l.ids === "CVE-2025-0001"),
+      const canary = `docker.io/library/nginx@${digestOf("nginx:1.27.3").slice(0, 19)}…: CVE-2025-0001`;
+      assert.deepEqual(events(), [
+        `Warning NewCriticalVulnerability Pod shop/canary: newly running image with critical findings: ${canary}`,
+      ]);
+      assert.deepEqual(
+        alerts().map((l) => [l.cause, l.ids]),
+        [["new-digest", "CVE-2025-0001"]],
       );
+
+      // A database update brings a new critical for the image nginx-deployment has run since
+      // the start (and a high for busybox): the stored SBOMs are matched again, no image is
+      // read, and only the gained critical is raised.
+      const nginx = digestOf("nginx:1.14.2");
+      advisories.set(nginx, [critical("CVE-2025-0002", "pcre2"), critical("CVE-2026-0003", "zlib")]);
+      advisories.set(digestOf("busybox:1.28"), [
+        { id: "CVE-2026-0004", severity: "high", package: "busybox", version: "1.28" },
+      ]);
+      await m.updateDatabase();
+      assert.equal(m.rescans, 9, "every stored SBOM matched again");
+      assert.equal(scanned.length, 9, "no image read again");
+      assert.deepEqual(events().slice(1), [
+        `Warning NewCriticalVulnerability Deployment shop/nginx-deployment: new critical finding: docker.io/library/nginx@${nginx.slice(0, 19)}…: CVE-2026-0003`,
+      ]);
+      assert.deepEqual(
+        alerts().map((l) => [l.cause, l.ids, l.workloads]),
+        [
+          ["new-digest", "CVE-2025-0001", ["Pod shop/canary"]],
+          ["rescan", "CVE-2026-0003", ["Deployment shop/nginx-deployment"]],
+        ],
+      );
+      // The same data again: nothing new, nothing raised.
+      await m.updateDatabase();
+      assert.equal(events().length, 2);
+
       const text = await metrics.registry.metrics();
-      assert.match(text, /portcullis_monitor_images\{severity="critical"\} 1/);
-      assert.match(text, /portcullis_monitor_images\{severity="none"\} 8/);
+      assert.match(text, /portcullis_monitor_images\{severity="critical"\} 2/);
+      assert.match(text, /portcullis_monitor_images\{severity="high"\} 1/);
+      assert.match(text, /portcullis_monitor_images\{severity="none"\} 6/);
       assert.match(text, /portcullis_monitor_workloads_denied\{rule="image-registry-not-allowed"\} 2/);
-      assert.match(text, /portcullis_monitor_new_critical_findings_total 1/);
+      assert.match(text, /portcullis_monitor_new_critical_findings_total 2/);
       const report = api.get("PolicyReport", "shop", "portcullis") as {
-        results: { policy: string; rule: string }[];
+        results: { policy: string; rule: string; result: string; resources: { name: string }[] }[];
       };
-      assert.ok(report.results.some((r) => r.policy === "vulnerabilities" && r.rule === "CVE-2025-0001"));
+      assert.deepEqual(
+        report.results
+          .filter((r) => r.policy === "vulnerabilities")
+          .map((r) => `${r.result} ${r.rule} ${r.resources.map((x) => x.name).join(",")}`)
+          .sort(),
+        [
+          "fail CVE-2025-0001 canary,canary-2",
+          "fail CVE-2025-0002 nginx-deployment",
+          "fail CVE-2026-0003 nginx-deployment",
+          "fail CVE-2026-0004 debug",
+        ],
+      );
     } finally {
       await m.stop();
       await store.close();

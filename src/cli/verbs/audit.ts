@@ -27,6 +27,7 @@ import {
 } from "../cluster-options.js";
 import { OperationalError, UsageError } from "../errors.js";
 import { writeOutputFile } from "../files.js";
+import { parsePlatformOption } from "../option-values.js";
 import { requirePolicy } from "../policy-file.js";
 import { addRegistryOptions, clientFromFlags, registryOptionsFromFlags } from "../registry-options.js";
 import { addReportOptions, type ReportFlags, resolveFormat, useColor } from "../report-options.js";
@@ -37,6 +38,7 @@ interface AuditFlags extends ReportFlags, ClusterFlags, ScanStoreFlags {
   since?: string;
   concurrency: string;
   chunkSize: string;
+  platform?: string;
 }
 
 export function register(program: Command): void {
@@ -56,6 +58,10 @@ export function register(program: Command): void {
     noScan: "do not scan images; report only stored scan results",
     resultsDb: "; written when scanning",
   })
+    .option(
+      "--platform <os/arch[/variant]>",
+      "platform to scan when a running digest is a multi-platform index (default linux/<host>)",
+    )
     .option(
       "--since <when>",
       "list only vulnerabilities first seen since DATE (2026-12-01) or DURATION (24h, 7d)",
@@ -101,6 +107,7 @@ Examples:
     const chunkSize = Number(flags.chunkSize);
     if (!Number.isInteger(chunkSize) || chunkSize < 1)
       throw new UsageError("--chunk-size must be a positive integer");
+    if (flags.platform) parsePlatformOption(flags.platform);
     const since = flags.since !== undefined ? parseSince(flags.since) : undefined;
     if (flags.since !== undefined && !since)
       throw new UsageError(
@@ -118,7 +125,7 @@ Examples:
     const format = resolveFormat(flags) as AuditFormat;
     if (flags.scan) await clientFromFlags(flags).close();
     const location = await vulnDbLocation(flags.db);
-    const scanner = await openScannerFromFlags(flags, location);
+    const scanner = await openScannerFromFlags(flags, location, flags.platform);
     const scanning = scanner?.available() ?? false;
     // Results live beside a shared (PostgreSQL) database; else in a file, written when scanning
     // (created on first use), otherwise only read when it exists.
@@ -146,6 +153,7 @@ Examples:
     const scans = new ScanningSource({
       scanner,
       results: store,
+      platform: flags.platform,
       ...(missing ? { missingReason: missing } : {}),
     });
     const client = new KubeClient(connection, { pageSize: chunkSize });

@@ -85,9 +85,12 @@ watch; a closed watch is resumed, a 410 Gone re-lists). After each change it eva
 as the webhook would, scans each image digest not scanned yet (once; its SBOM and results are
 kept in --results-db), and writes one PolicyReport per namespace (named "portcullis", updated in
 place, vulnerabilities included) plus a ClusterPolicyReport. Every --db-update-interval it runs
-'db update'; when the data changed it matches every stored SBOM again (no image pull) and raises
-a Warning Event (reason NewCriticalVulnerability) and a log line for each running image that
-gains a critical finding. Without a database images are "not scanned" until an update makes one.
+'db update'; when the data changed it matches every stored SBOM again (no image pull). A database
+replaced or updated by another process or replica is noticed and reopened before each evaluation.
+A Warning Event (reason NewCriticalVulnerability) and a log line are raised when a running image
+gains a critical finding on a rescan, or when an image first seen after the start (a rollout) has
+one; the images found running at start are reported, not raised. Without a database images are
+"not scanned" until an update makes one.
 Metrics: images by highest severity, workloads denied by rule, database age, scan and rescan
 durations.
 
