@@ -13,6 +13,7 @@ import { parseDuration } from "../option-values.js";
 import { requirePolicy } from "../policy-file.js";
 import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "../registry-options.js";
 import { addReportOptions, emitReport, type ReportFlags } from "../report-options.js";
+import { warnIfStaleAt } from "../vuln-db-freshness.js";
 
 interface CheckFlags extends ReportFlags, RegistryFlags {
   policy?: string;
@@ -86,6 +87,11 @@ Examples:
           ...(flags.db ? { vulnDb: flags.db } : {}),
         })
       : undefined;
+    const vulnRule = policy.policy.spec.rules?.vulnerabilities;
+    if (inspector && vulnRule && vulnRule.evidence !== "attestation") {
+      const { vulnDbLocation } = await import("../../scan/database.js");
+      await warnIfStaleAt(await vulnDbLocation(flags.db));
+    }
     try {
       const result = await runCheck({ policy, paths: paths.length ? paths : ["."], inspector });
       if (!flags.quiet) for (const n of result.notes) process.stderr.write(`note: ${n}\n`);

@@ -153,7 +153,16 @@ from a newer schema, PostgreSQL unreachable, or a download failed.`,
 All inputs are imported in one transaction: the database gets all of them or none (a reader
 sees the old data until the import commits). OSV records replace older versions of the same id;
 an Alpine secdb file or Debian tracker file replaces that feed whole. Records with an unknown
-range type or an invalid version lose that range, with a warning naming the record.`,
+range type or an invalid version lose that range, with a warning naming the record. An input
+that is none of the formats (an HTML error page, an empty or truncated file, a corrupt zip)
+stops the import with exit 2 and nothing written.
+
+Examples:
+  portcullis db import ./advisory-database/advisories      # a directory of OSV records
+  portcullis db import npm-all.zip PyPI-all.zip            # osv.dev's per-ecosystem archives
+  portcullis db import https://osv-vulnerabilities.storage.googleapis.com/Go/all.zip
+  portcullis db import v3.18-main.json debian-tracker.json  # Alpine secdb, Debian tracker
+  portcullis db import vuln-db.sqlite --db /srv/portcullis/vuln.db   # a 'db export' file`,
     )
     .action(async (paths: string[], flags: DbFlags) => {
       // Detect every local input before opening (or creating) the database: bad input writes nothing.
@@ -207,7 +216,14 @@ Default sources: osv.dev's all.zip for ${defaultSources()
         .join(", ")};
 Alpine secdb main and community for the recent releases; the Debian security tracker JSON.
 Everything is downloaded first and imported in one transaction, so a failed download leaves the
-database as it was.`,
+database as it was.
+
+Examples:
+  portcullis db update                                      # every default source
+  portcullis db update --source osv:npm,alpine-secdb:v3.18,debian-tracker
+  portcullis db update --mirror https://mirror.internal/vulndb   # air-gapped mirror
+  portcullis db update --sources-file sources.yaml --force
+  portcullis db update --db postgres://updater@db.internal/portcullis -q   # the shared database`,
     )
     .action(
       async (
@@ -272,6 +288,17 @@ database as it was.`,
     .argument("<file>", "output file (an SQLite database)")
     .option("--db <location>", DB_OPTION_HELP)
     .option("-q, --quiet", "no summary")
+    .addHelpText(
+      "after",
+      `
+The copy is one self-contained SQLite file (written under a temporary name, then renamed); it
+keeps every source's URL and update time, so 'db status' on the other side shows its real age.
+
+Examples:
+  portcullis db export vuln-db.sqlite
+  portcullis db export vuln-db.sqlite --db postgres://scanner@db.internal/portcullis
+  portcullis db import vuln-db.sqlite --db /srv/portcullis/vuln.db   # on the air-gapped side`,
+    )
     .action(async (file: string, flags: DbFlags) => {
       await withDb(flags, false, async (store) => {
         const r = await exportDb(store, file);
@@ -284,7 +311,10 @@ database as it was.`,
     .description("sources, record counts per ecosystem, last update and schema version")
     .option("--db <location>", DB_OPTION_HELP)
     .addOption(
-      new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"),
+      new Option("-f, --format <format>", "output format (default: table on a TTY, json otherwise)").choices([
+        "table",
+        "json",
+      ]),
     )
     .option(
       "--stale-after <days>",
@@ -292,8 +322,21 @@ database as it was.`,
       positiveNumber,
     )
     .option("--sources-file <file>", "read staleAfterDays from this sources file")
+    .option("-q, --quiet", "no stale-data warning on stderr (the JSON still carries it)")
+    .addHelpText(
+      "after",
+      `
+A database older than the threshold is not an error: the warning is printed (and is the
+"warning" field of the JSON) and the exit code stays 0.
+
+Examples:
+  portcullis db status
+  portcullis db status -f json | jq .updatedAt
+  portcullis db status --stale-after 1 --db postgres://scanner@db.internal/portcullis`,
+    )
     .action(
-      async (flags: DbFlags & { format: "table" | "json"; staleAfter?: number; sourcesFile?: string }) => {
+      async (flags: DbFlags & { format?: "table" | "json"; staleAfter?: number; sourcesFile?: string }) => {
+        const format = flags.format ?? (process.stdout.isTTY ? "table" : "json");
         let staleAfter = flags.staleAfter;
         if (staleAfter === undefined && flags.sourcesFile) {
           try {
@@ -305,11 +348,11 @@ database as it was.`,
         await withDb(flags, false, async (store) => {
           const status = await store.status();
           const warning = staleWarning(status, staleAfter ?? DEFAULT_STALE_AFTER_DAYS);
-          if (flags.format === "json") {
+          if (format === "json") {
             process.stdout.write(
               `${JSON.stringify({ ...status, ...(warning ? { warning } : {}) }, null, 2)}\n`,
             );
-            if (warning) process.stderr.write(`warning: ${warning}\n`);
+            if (warning && !flags.quiet) process.stderr.write(`warning: ${warning}\n`);
           } else process.stdout.write(statusTable(status, warning));
         });
       },
