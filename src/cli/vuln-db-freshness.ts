@@ -22,7 +22,9 @@ export async function warnIfStaleAt(location: string): Promise<void> {
   let store: Awaited<ReturnType<typeof openVulnReader>> | undefined;
   try {
     store = await openVulnReader(location);
-    await warnIfStale(await store.status());
+    const status = await store.status();
+    // An empty database fails the look-ups themselves ("holds no data"); no second message.
+    if (status.sources.length) await warnIfStale(status);
   } catch {
     // reported by the look-up itself
   } finally {

@@ -22,15 +22,36 @@ export function isPostgresLocation(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
 
-/** Open the store for reading; any failure is VulnDbMissingError, never an empty database. */
+/**
+ * Open the store for reading; any failure is VulnDbMissingError, never an empty database. A
+ * database that holds no data at all (created by an import or update that failed) is missing
+ * too: scanning against it would report every image clean and let the policy allow it.
+ */
 export async function openScanDatabase(location: string): Promise<VulnStore> {
   const { openVulnReader, isVulnDbError } = await import("../vulndb/index.js");
+  let store: VulnStore;
   try {
-    return await openVulnReader(location);
+    store = await openVulnReader(location);
   } catch (err) {
     if (isVulnDbError(err)) throw new VulnDbMissingError((err as Error).message);
     throw err;
   }
+  let empty: boolean;
+  try {
+    const status = await store.status();
+    empty = status.sources.length === 0;
+  } catch (err) {
+    await store.close();
+    if (isVulnDbError(err)) throw new VulnDbMissingError((err as Error).message);
+    throw err;
+  }
+  if (empty) {
+    await store.close();
+    throw new VulnDbMissingError(
+      `the vulnerability database at ${location.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@")} holds no data; run 'portcullis db update' to download it, or 'portcullis db import FILE' to load a feed or an exported database`,
+    );
+  }
+  return store;
 }
 
 /** A warning when the newest source is older than `days`, or when the database has no data. */

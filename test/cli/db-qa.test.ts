@@ -91,4 +91,26 @@ describe("portcullis db: new-user QA", () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /other\.sqlite: an SQLite file, but not a Portcullis vulnerability database/);
   });
+
+  it("a first db update that cannot download leaves no empty database behind (exit 3)", async () => {
+    const fresh = join(dir, "fresh", "vuln.db");
+    const r = await runCli([
+      "db",
+      "update",
+      "--db",
+      fresh,
+      "--source",
+      "osv:npm",
+      "--mirror",
+      "http://127.0.0.1:1",
+      "--retries",
+      "0",
+    ]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /cannot reach http:\/\/127\.0\.0\.1:1\/osv\/npm\/all\.zip/);
+    assert.equal(existsSync(fresh), false, "no database file left");
+    const status = await runCli(["db", "status", "--db", fresh]);
+    assert.equal(status.code, 3);
+    assert.match(status.stderr, /no vulnerability database at .*run 'portcullis db update'/);
+  });
 });

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
+import { openVulnStore } from "../../src/vulndb/index.js";
 import { buildSharedDb, sharedFeeds } from "../scan/support.js";
 import { runCli } from "../support/cli.js";
 import { registryEnv, SKIP_NO_REGISTRY_ENV } from "../support/registry-env.js";
@@ -259,5 +260,49 @@ describe("portcullis scan: new-user QA", { skip: sharedFeeds() ? false : SKIP_NO
     assert.doesNotMatch(html.stdout, />layer 0[:<]/);
     assert.match(html.stdout, /Debian GNU\/Linux 12 \(bookworm\)</);
     assert.doesNotMatch(html.stdout, /\(bookworm\) 12</);
+  });
+
+  it("treats a database that holds no data as missing: scan exits 3 saying how to fill it", async () => {
+    const empty = join(dir, "empty.db");
+    await (await openVulnStore(empty, { write: true })).close();
+    const r = await runCli(["scan", `sbom:${file("note.cdx.json", NOTE_CDX)}`, "-f", "json", "--db", empty]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.match(
+      r.stderr,
+      /empty\.db holds no data; run 'portcullis db update'.*'portcullis db import FILE'/,
+    );
+  });
+
+  it("check --images fails closed on an empty database (was: no findings, exit 0)", {
+    skip: registryEnv ? false : SKIP_NO_REGISTRY_ENV,
+  }, async () => {
+    const env = registryEnv;
+    if (!env) return;
+    const empty = join(dir, "empty-check.db");
+    await (await openVulnStore(empty, { write: true })).close();
+    writeFileSync(
+      join(dir, "policy-app.yaml"),
+      "apiVersion: portcullis.dev/v1alpha1\nkind: ImagePolicy\nmetadata: { name: qa }\nspec:\n  rules:\n    vulnerabilities: { maxSeverity: critical }\n",
+    );
+    writeFileSync(
+      join(dir, "pod-app.yaml"),
+      `apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: app\n      image: ${env.plain}/portcullis/alpine:3.18\n`,
+    );
+    const args = [
+      "check",
+      join(dir, "pod-app.yaml"),
+      "--policy",
+      join(dir, "policy-app.yaml"),
+      "--images",
+      "-f",
+      "json",
+    ];
+    const r = await runCli([...args, "--db", empty], { timeoutMs: 90_000 });
+    assert.equal(r.code, 3, r.stderr);
+    const findings = (JSON.parse(r.stdout) as { findings: { rule: string; message: string }[] }).findings;
+    assert.match(findings.find((f) => f.rule === "image-vulnerabilities")?.message ?? "", /holds no data/);
+    const ok = await runCli([...args, "--db", db], { timeoutMs: 90_000 });
+    assert.equal(ok.code, 0, `the same image passes with data (nothing critical): ${ok.stderr}`);
   });
 });

@@ -3,6 +3,7 @@
  * location is --db (a file or postgres:// URL), else PORTCULLIS_DB, else
  * $XDG_CACHE_HOME/portcullis/vuln.db. Warnings (skipped ranges, records) go to stderr.
  */
+import { existsSync, rmSync } from "node:fs";
 import { type Command, Option } from "commander";
 import {
   applyMirror,
@@ -35,15 +36,26 @@ function cliError(err: unknown): unknown {
   return err;
 }
 
+/**
+ * Open the database for `fn`. A database file this command created is removed again when the
+ * command fails (a first `db update` without network, an import of bad input): an empty file
+ * left behind would look like a database that holds no data.
+ */
 async function withDb<T>(flags: DbFlags, write: boolean, fn: (db: VulnDb) => Promise<T>): Promise<T> {
+  const location = resolveDbLocation(flags.db);
+  const created = write && !/^postgres(ql)?:\/\//i.test(location) && !existsSync(location);
   let db: VulnDb | undefined;
+  let failed = false;
   try {
-    db = await openVulnStore(resolveDbLocation(flags.db), { write });
+    db = await openVulnStore(location, { write });
     return await fn(db);
   } catch (err) {
+    failed = true;
     throw cliError(err);
   } finally {
     await db?.close();
+    if (failed && created && db)
+      for (const f of [location, `${location}-wal`, `${location}-shm`]) rmSync(f, { force: true });
   }
 }
 
