@@ -159,7 +159,7 @@ function checkAttestFlags(image: string, flags: ScanFlags): string | undefined {
   if (!flags.key) throw new UsageError("--attest needs --key <cosign.key> to sign the attestation");
   const src = parseSourceRef(image);
   if (src.kind !== "registry")
-    throw new UsageError(`--attest needs an image in a registry; ${image} is a ${src.kind} source`);
+    throw new UsageError(`--attest needs an image in a registry; ${image} is a local ${src.kind}: source`);
   return src.ref;
 }
 
