@@ -63,6 +63,15 @@ export class PostgresVulnDb implements VulnDb {
     opts: { write?: boolean; connectTimeoutMs?: number } = {},
   ): Promise<PostgresVulnDb> {
     const location = displayLocation(url);
+    try {
+      new URL(url);
+    } catch {
+      throw new VulnDbError(
+        "DB_UNREACHABLE",
+        `${location}: not a valid PostgreSQL URL (expected postgres://user[:password]@host[:port]/database)`,
+        2,
+      );
+    }
     const pool = new pg.Pool({
       connectionString: url,
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,

@@ -113,4 +113,14 @@ describe("portcullis db: new-user QA", () => {
     assert.equal(status.code, 3);
     assert.match(status.stderr, /no vulnerability database at .*run 'portcullis db update'/);
   });
+
+  it("a malformed postgres:// URL is bad usage (exit 2), its password never printed", async () => {
+    const r = await runCli(["db", "status", "--db", "postgres://scanner:s3cret@[bad/vulns"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /not a valid PostgreSQL URL \(expected postgres:\/\/user\[:password\]@host\[:port\]\/database\)/,
+    );
+    assert.doesNotMatch(r.stderr, /s3cret/);
+  });
 });

@@ -6,7 +6,7 @@
  * the shared vectors (skips without them).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -304,5 +304,33 @@ describe("portcullis scan: new-user QA", { skip: sharedFeeds() ? false : SKIP_NO
     assert.match(findings.find((f) => f.rule === "image-vulnerabilities")?.message ?? "", /holds no data/);
     const ok = await runCli([...args, "--db", db], { timeoutMs: 90_000 });
     assert.equal(ok.code, 0, `the same image passes with data (nothing critical): ${ok.stderr}`);
+  });
+
+  it("explains that a .trivyignore-style list of ids is not an ignore file (exit 2, file:line)", async () => {
+    const ignore = join(dir, "trivyignore");
+    writeFileSync(ignore, "CVE-2023-5678\nCVE-2023-6129\n");
+    const r = await runCli([
+      "scan",
+      `sbom:${file("note.cdx.json", NOTE_CDX)}`,
+      "--ignore-file",
+      ignore,
+      "--db",
+      db,
+    ]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /trivyignore:1: expected a list of entries under "ignore:" \(one id per line, as in \.trivyignore, is not read/,
+    );
+  });
+
+  it("says an OCI layout's index.json cannot be read, not that it is invalid JSON", async () => {
+    const layout = join(dir, "layout");
+    mkdirSync(join(layout, "index.json"), { recursive: true });
+    writeFileSync(join(layout, "oci-layout"), '{"imageLayoutVersion":"1.0.0"}');
+    const r = await runCli(["scan", `oci:${layout}`, "--db", db]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /index\.json: cannot read index\.json: is a directory/);
+    assert.doesNotMatch(r.stderr, /not valid JSON/);
   });
 });
