@@ -333,4 +333,14 @@ describe("portcullis scan: new-user QA", { skip: sharedFeeds() ? false : SKIP_NO
     assert.match(r.stderr, /index\.json: cannot read index\.json: is a directory/);
     assert.doesNotMatch(r.stderr, /not valid JSON/);
   });
+
+  it("given a local path without a prefix, names the prefix that reads it (sbom:, dir:)", async () => {
+    const sbom = file("bare.cdx.json", NOTE_CDX);
+    let r = await runCli(["scan", sbom, "--db", db]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.ok(r.stderr.includes(`write sbom:${sbom} for a CycloneDX/SPDX SBOM`), r.stderr);
+    r = await runCli(["scan", dir, "--db", db]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.ok(r.stderr.includes(`write dir:${dir} to read it as a root filesystem`), r.stderr);
+  });
 });
