@@ -5,7 +5,7 @@
  * and -q, and an SQLite file that is not an export is bad input (exit 2), not a broken database.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -122,5 +122,33 @@ describe("portcullis db: new-user QA", () => {
       /not a valid PostgreSQL URL \(expected postgres:\/\/user\[:password\]@host\[:port\]\/database\)/,
     );
     assert.doesNotMatch(r.stderr, /s3cret/);
+  });
+
+  it("an Alpine secdb or Debian tracker file inside an OSV directory: the warning says to import it by name", async () => {
+    const mixed = join(dir, "mixed");
+    mkdirSync(mixed);
+    writeFileSync(join(mixed, "record.json"), JSON.stringify(RECORD));
+    writeFileSync(
+      join(mixed, "main.json"),
+      JSON.stringify({
+        distroversion: "v3.18",
+        reponame: "main",
+        packages: [{ pkg: { name: "busybox", secfixes: {} } }],
+      }),
+    );
+    writeFileSync(
+      join(mixed, "tracker.json"),
+      JSON.stringify({
+        systemd: { "CVE-2023-7008": { releases: { bookworm: { status: "open", urgency: "low" } } } },
+      }),
+    );
+    const r = await runCli(["db", "import", mixed, "--db", join(dir, "mixed.db")]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /imported 1 records/);
+    assert.match(
+      r.stderr,
+      /not an OSV record \(no "id"\); skipped \(it is an Alpine secdb file: import it by its own name/,
+    );
+    assert.match(r.stderr, /skipped \(it is a Debian security tracker file: import it by its own name/);
   });
 });
