@@ -18,7 +18,6 @@ import { KubeClient } from "../src/cluster/client.js";
 import { connect } from "../src/cluster/connection.js";
 import { openResultStore } from "../src/monitor/store.js";
 import { parsePolicy } from "../src/policy/load.js";
-import { loadOptionalModules } from "../src/policy/optional-modules.js";
 import { deployment, digestOf, namespace, TEST_POLICY } from "../test/audit/cluster-fixture.js";
 import { buildDb } from "../test/audit/scan-fixture.js";
 import { type KubeObject, startKubeApiServer } from "../test/support/kube-api-server.js";
@@ -55,7 +54,6 @@ export default async function bench(): Promise<void> {
       return source.lookup(digest, repository);
     },
   };
-  await loadOptionalModules();
   const policy = parsePolicy(TEST_POLICY, "policy.yaml");
   const t0 = performance.now();
   const client = new KubeClient(await connect({ kubeconfig: api.kubeconfigFile }), { pageSize: 500 });

@@ -325,13 +325,10 @@ function median(xs: number[]): number {
 async function engineAlone(tree: CodeTree, body: string): Promise<EngineCost> {
   type Inspector = typeof import("../src/policy/inspector.js");
   type Load = typeof import("../src/policy/load.js");
-  type Optional = typeof import("../src/policy/optional-modules.js");
   type Admission = typeof import("../src/webhook/admission.js");
   const { ImageInspector } = await tree.module<Inspector>("policy/inspector");
   const { loadPolicyFile } = await tree.module<Load>("policy/load");
-  const { loadOptionalModules } = await tree.module<Optional>("policy/optional-modules");
   const { parseAdmissionReview, validateReview } = await tree.module<Admission>("webhook/admission");
-  await loadOptionalModules();
   const inspector = new ImageInspector({});
   const rt = { policy: loadPolicyFile(POLICY_FILE).policy, inspector, namespaceLabels: new Map() };
   const signal = new AbortController().signal;

@@ -20,7 +20,6 @@ export { explainPolicy } from "./explain.js";
 export { DeadlineError, ImageInspector, type InspectorOptions } from "./inspector.js";
 export { loadPolicyFile, POLICY_SCHEMA_PATH, PolicyError, type PolicyProblem, parsePolicy } from "./load.js";
 export { factLookupFailures, policyNeedsLookups, ruleWantsFact } from "./lookups.js";
-export { loadOptionalModules } from "./optional-modules.js";
 export { matchName, normalisePattern, validatePattern } from "./patterns.js";
 export type { FactVerdict, ImageConfigFact, ImageFacts } from "./rule.js";
 export { POLICY_RULES } from "./rules/index.js";

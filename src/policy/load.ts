@@ -148,6 +148,8 @@ function dedupe(errors: ErrorObject[]): ErrorObject[] {
     if (e.keyword === "oneOf" && errors.some((o) => o !== e && o.instancePath === e.instancePath)) {
       continue;
     }
+    // if/then/else only restates the errors of its branch ('must match "else" schema').
+    if (e.keyword === "if") continue;
     const k = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
     if (seen.has(k)) continue;
     seen.add(k);

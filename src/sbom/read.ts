@@ -3,18 +3,26 @@
  * work from it without the image. Accepts CycloneDX JSON (any 1.x; `portcullis:*` properties
  * restore locations, source package and arch) and SPDX 2.x JSON (purl external references;
  * locations from Portcullis' sourceInfo). Source packages of other tools' SBOMs (Syft, Trivy) come from
- * their properties or the purl's `upstream` qualifier. Packages without a purl are skipped.
+ * their properties, Trivy's SPDX `sourceInfo` ("built package from: NAME VERSION") or the purl's
+ * `upstream` qualifier. The operating system is the CycloneDX `operating-system` component or the
+ * SPDX package whose purpose is `OPERATING_SYSTEM` (the JSON schema's spelling) or
+ * `OPERATING-SYSTEM` (the tag-value spelling Trivy writes); without one (Syft's SPDX) it is read
+ * from the OS packages' purl `distro` qualifier (`alpine-3.18.3`, `debian-12`, Trivy's `3.18.3`).
+ * Packages without a purl are skipped.
  */
 import { readFileSync } from "node:fs";
 import { PackageURL } from "packageurl-js";
 import type { CatalogResult, Package, PackageLocation, PackageType } from "../catalog/types.js";
+import type { OsInfo } from "../image/os-release.js";
 import { ImageError } from "../image/types.js";
 
 const TYPES = new Set<PackageType>(["deb", "apk", "rpm", "npm", "pypi", "golang", "maven", "gem", "cargo"]);
 
 function fromPurl(
   p: string,
-): { type: PackageType; name: string; version: string; arch?: string; upstream?: string } | undefined {
+):
+  | { type: PackageType; name: string; version: string; arch?: string; upstream?: string; os?: OsInfo }
+  | undefined {
   try {
     const u = PackageURL.fromString(p);
     if (!TYPES.has(u.type as PackageType)) return undefined;
@@ -32,10 +40,38 @@ function fromPurl(
       version: u.version ?? "",
       arch: u.qualifiers?.arch,
       upstream: u.qualifiers?.upstream,
+      os: osFromDistro(u.type, u.namespace, u.qualifiers?.distro),
     };
   } catch {
     return undefined;
   }
+}
+
+const OS_PACKAGE_TYPES = new Set(["apk", "deb", "rpm"]);
+
+/**
+ * The OS an OS package's purl names in its `distro` qualifier: `alpine-3.18.3`, `debian-12`,
+ * `almalinux-9.3` (Syft, Portcullis), or only the version with the family as namespace (Trivy's
+ * apk purls: `pkg:apk/alpine/busybox@…?distro=3.18.3`).
+ */
+function osFromDistro(
+  type: string,
+  namespace: string | undefined,
+  distro: string | undefined,
+): OsInfo | undefined {
+  if (!OS_PACKAGE_TYPES.has(type) || !distro) return undefined;
+  const m = /^([a-z][a-z0-9._]*)-(\d.*)$/i.exec(distro);
+  const family = (m?.[1] ?? namespace ?? "").toLowerCase();
+  const version = m ? m[2] : /^\d/.test(distro) ? distro : "";
+  if (!family || !version) return undefined;
+  return { family, version, idLike: [], source: "sbom (purl distro qualifier)" };
+}
+
+/** The OS of an SBOM without an OS entry: the one all its OS packages' purls agree on. */
+function osFromPurls(oses: (OsInfo | undefined)[]): OsInfo | undefined {
+  const seen = new Map<string, OsInfo>();
+  for (const os of oses) if (os) seen.set(`${os.family} ${os.version}`, os);
+  return seen.size === 1 ? [...seen.values()][0] : undefined;
 }
 
 /**
@@ -101,6 +137,7 @@ function readCycloneDx(doc: Record<string, unknown>, file: string): CatalogResul
     }
   };
   collect(doc.components as CdxComponent[] | undefined);
+  const purlOs: (OsInfo | undefined)[] = [];
   for (const c of all) {
     if (c.type === "operating-system") {
       result.os = {
@@ -115,6 +152,7 @@ function readCycloneDx(doc: Record<string, unknown>, file: string): CatalogResul
     if (!c.purl) continue;
     const id = fromPurl(c.purl);
     if (!id) continue;
+    purlOs.push(id.os);
     const pr = props(c);
     const locations: PackageLocation[] = [];
     for (let i = 0; pr.has(`portcullis:location:${i}:path`); i++) {
@@ -147,6 +185,7 @@ function readCycloneDx(doc: Record<string, unknown>, file: string): CatalogResul
     }
     result.packages.push(pkg);
   }
+  result.os ??= osFromPurls(purlOs);
   return result;
 }
 
@@ -180,8 +219,9 @@ function readSpdx(doc: Record<string, unknown>, file: string): CatalogResult {
       e.extractedText,
     ]),
   );
+  const purlOs: (OsInfo | undefined)[] = [];
   for (const p of pkgs) {
-    if (p.primaryPackagePurpose === "OPERATING_SYSTEM") {
+    if (p.primaryPackagePurpose === "OPERATING_SYSTEM" || p.primaryPackagePurpose === "OPERATING-SYSTEM") {
       result.os = {
         family: p.name,
         version: p.versionInfo ?? "",
@@ -195,6 +235,7 @@ function readSpdx(doc: Record<string, unknown>, file: string): CatalogResult {
     if (!purlRef) continue;
     const id = fromPurl(purlRef);
     if (!id) continue;
+    purlOs.push(id.os);
     const licenses =
       !p.licenseDeclared || p.licenseDeclared === "NOASSERTION" || p.licenseDeclared === "NONE"
         ? []
@@ -221,10 +262,19 @@ function readSpdx(doc: Record<string, unknown>, file: string): CatalogResult {
       locations,
       foundBy: m?.[1] ?? "sbom",
       arch: id.arch,
-      ...(id.upstream ? { source: foreignSource(new Map(), id.upstream) } : {}),
+      ...spdxSource(p.sourceInfo, id.upstream),
     });
   }
+  result.os ??= osFromPurls(purlOs);
   return result;
+}
+
+/** An SPDX package's source package: Trivy's sourceInfo "built package from: NAME VERSION", else the purl's upstream. */
+function spdxSource(sourceInfo: string | undefined, upstream: string | undefined): Pick<Package, "source"> {
+  const m = /^built package from: (\S+)(?: (\S+))?$/.exec(sourceInfo ?? "");
+  if (m) return { source: { name: m[1], ...(m[2] ? { version: m[2] } : {}) } };
+  const src = foreignSource(new Map(), upstream);
+  return src ? { source: src } : {};
 }
 
 export function readSbomText(text: string, file: string): CatalogResult {

@@ -10,8 +10,6 @@ export class VulnDbMissingError extends Error {
   override readonly name = "VulnDbMissingError";
 }
 
-export const STALE_AFTER_DAYS = 7;
-
 /** The database location in force: the flag, else PORTCULLIS_DB, else the user's cache folder. */
 export async function vulnDbLocation(flag?: string): Promise<string> {
   const { resolveDbLocation } = await import("../vulndb/location.js");
@@ -22,26 +20,34 @@ export function isPostgresLocation(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
 
-/** Open the store for reading; any failure is VulnDbMissingError, never an empty database. */
+/**
+ * Open the store for reading; any failure is VulnDbMissingError, never an empty database. A
+ * database that holds no data at all (created by an import or update that failed) is missing
+ * too: scanning against it would report every image clean and let the policy allow it.
+ */
 export async function openScanDatabase(location: string): Promise<VulnStore> {
   const { openVulnReader, isVulnDbError } = await import("../vulndb/index.js");
+  let store: VulnStore;
   try {
-    return await openVulnReader(location);
+    store = await openVulnReader(location);
   } catch (err) {
     if (isVulnDbError(err)) throw new VulnDbMissingError((err as Error).message);
     throw err;
   }
-}
-
-/** A warning when the newest source is older than `days`, or when the database has no data. */
-export function staleWarning(
-  updatedAt: string | undefined,
-  now: Date,
-  days = STALE_AFTER_DAYS,
-): string | undefined {
-  if (!updatedAt)
-    return "the vulnerability database has no update time; results may be incomplete (run `portcullis db update`)";
-  const age = (now.getTime() - Date.parse(updatedAt)) / 86_400_000;
-  if (!(age > days)) return undefined;
-  return `the vulnerability database was last updated ${Math.floor(age)} days ago (${updatedAt.slice(0, 10)}); newer vulnerabilities are missing (run \`portcullis db update\`)`;
+  let empty: boolean;
+  try {
+    const status = await store.status();
+    empty = status.sources.length === 0;
+  } catch (err) {
+    await store.close();
+    if (isVulnDbError(err)) throw new VulnDbMissingError((err as Error).message);
+    throw err;
+  }
+  if (empty) {
+    await store.close();
+    throw new VulnDbMissingError(
+      `the vulnerability database at ${location.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@")} holds no data; run 'portcullis db update' to download it, or 'portcullis db import FILE' to load a feed or an exported database`,
+    );
+  }
+  return store;
 }

@@ -12,7 +12,7 @@
  *
  * A bare list of entries (without `ignore:`) is accepted too. Errors name file:line.
  */
-import { isMap, isSeq, LineCounter, parseDocument, type YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type YAMLMap } from "yaml";
 import { readFileOr } from "../shared/read-file.js";
 import { globMatch } from "./glob.js";
 import type { ScanFinding, ScanNote, Suppression } from "./result.js";
@@ -57,7 +57,11 @@ export function parseIgnoreText(text: string, file: string): IgnoreEntry[] {
   }
   if (!isSeq(list))
     throw new IgnoreFileError(
-      `${where(doc.contents.range?.[0])}: expected a list of entries under "ignore:"`,
+      `${where(doc.contents.range?.[0])}: expected a list of entries under "ignore:"${
+        isScalar(list)
+          ? " (one id per line, as in .trivyignore, is not read: each entry needs a reason, e.g. 'ignore: [{ id: CVE-2023-5678, reason: not reachable }]')"
+          : ""
+      }`,
     );
   const out: IgnoreEntry[] = [];
   for (const item of list.items) {

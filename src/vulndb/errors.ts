@@ -13,6 +13,7 @@ export type VulnDbErrorCode =
   | "DB_UNREACHABLE"
   | "DB_CORRUPT"
   | "BAD_FEED"
+  | "BAD_OUTPUT"
   | "DOWNLOAD_FAILED";
 
 export class VulnDbError extends Error {
@@ -46,6 +47,17 @@ export class FeedFormatError extends VulnDbError {
     what: string,
   ) {
     super("BAD_FEED", `${file}: ${what}`, 2);
+  }
+}
+
+/** An output file (`db export FILE`) that cannot be written where it was named. Exit 2. */
+export class OutputFileError extends VulnDbError {
+  override readonly name = "OutputFileError";
+  constructor(
+    readonly file: string,
+    what: string,
+  ) {
+    super("BAD_OUTPUT", `${file}: ${what}`, 2);
   }
 }
 

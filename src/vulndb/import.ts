@@ -85,6 +85,21 @@ export function isUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
 }
 
+/**
+ * An input that is itself a database (a `db export` file) which cannot be read as one (another
+ * SQLite file, a newer schema) is bad input, exit 2, not a broken target database: the store
+ * names the input's path in those errors.
+ */
+function asInputError(err: unknown, input: ImportInput): unknown {
+  if (
+    err instanceof VulnDbError &&
+    (err.code === "DB_CORRUPT" || err.code === "DB_NEWER_SCHEMA") &&
+    err.message.startsWith(`${input.path}: `)
+  )
+    return new FeedFormatError(input.name, err.message.slice(input.path.length + 2));
+  return err;
+}
+
 /** Store prepared inputs in one transaction. */
 export async function importPrepared(
   db: VulnDb,
@@ -101,6 +116,13 @@ export async function importPrepared(
   await db.write(async (tx) => {
     const cleared = new Set<string>();
     for (const p of inputs) {
+      try {
+        await importOne(p);
+      } catch (err) {
+        throw asInputError(err, p.input);
+      }
+    }
+    async function importOne(p: PreparedInput): Promise<void> {
       for await (const batch of p.importer.read(p.input, { warn, now })) {
         const feed = p.feed ?? batch.feed;
         const replace = p.feed !== undefined || batch.mode === "replace";

@@ -11,6 +11,7 @@ export {
   DbMissingError,
   FeedFormatError,
   isVulnDbError,
+  OutputFileError,
   VulnDbError,
   type VulnDbErrorCode,
 } from "./errors.js";

@@ -16,6 +16,7 @@ import {
 } from "./backend.js";
 import { normalizePackageName } from "./ecosystem.js";
 import { DbMissingError, VulnDbError } from "./errors.js";
+import { displayLocation } from "./location.js";
 import { type IndexPair, LookupCache, perGivenName } from "./lookup-cache.js";
 import { openPool } from "./pg-pool.js";
 import type { DbStatus, EcosystemCount, OsvRecord, StoredRecord } from "./types.js";
@@ -62,6 +63,15 @@ export class PostgresVulnDb implements VulnDb {
     url: string,
     opts: { write?: boolean; connectTimeoutMs?: number } = {},
   ): Promise<PostgresVulnDb> {
+    try {
+      new URL(url);
+    } catch {
+      throw new VulnDbError(
+        "DB_UNREACHABLE",
+        `${displayLocation(url)}: not a valid PostgreSQL URL (expected postgres://user[:password]@host[:port]/database)`,
+        2,
+      );
+    }
     const { pool, location } = openPool(url, opts.connectTimeoutMs);
     const store = new PostgresVulnDb(pool, location);
     try {

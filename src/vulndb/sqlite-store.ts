@@ -125,7 +125,7 @@ export class SqliteVulnDb implements VulnDb {
     if (v > SCHEMA_VERSION)
       throw new VulnDbError(
         "DB_NEWER_SCHEMA",
-        `${this.location}: database schema ${v} is newer than this Portcullis understands (${SCHEMA_VERSION}); upgrade Portcullis or run 'portcullis db update --db' with a new file`,
+        `${this.location}: database schema ${v} is newer than this Portcullis understands (${SCHEMA_VERSION}); upgrade Portcullis, or build a new database in another file (--db NEW.db with 'portcullis db update' or 'db import')`,
       );
     if (v === SCHEMA_VERSION) {
       if (this.writable) this.db.pragma("journal_mode = WAL");

@@ -92,12 +92,30 @@ function checkRange(
 }
 
 /**
+ * What a non-OSV JSON document inside an OSV directory looks like, so the warning says how to
+ * import it: feeds are detected per input, so an Alpine secdb or Debian tracker file must be
+ * named on its own, not inside a directory of OSV records.
+ */
+function lookalike(raw: unknown): string {
+  if (!isObject(raw)) return "";
+  if (
+    isObject(raw.secfixes) ||
+    (Array.isArray(raw.packages) && ("distroversion" in raw || "reponame" in raw))
+  )
+    return " (it is an Alpine secdb file: import it by its own name, 'portcullis db import FILE')";
+  const first = Object.values(raw)[0];
+  if (isObject(first) && Object.values(first).some((v) => isObject(v) && isObject(v.releases)))
+    return " (it is a Debian security tracker file: import it by its own name, 'portcullis db import FILE')";
+  return "";
+}
+
+/**
  * A record fit to store, or undefined (warned) when it has no id. `file` names where it was
  * read (for warnings).
  */
 export function checkRecord(raw: unknown, file: string, warn: Warn): OsvRecord | undefined {
   if (!isObject(raw) || typeof raw.id !== "string" || raw.id === "") {
-    warn(`${file}: not an OSV record (no "id"); skipped`);
+    warn(`${file}: not an OSV record (no "id"); skipped${lookalike(raw)}`);
     return undefined;
   }
   const record = raw as unknown as OsvRecord;

@@ -14,7 +14,6 @@ import type { TLSSocket } from "node:tls";
 import { type Logger, pino } from "pino";
 import { ImageInspector, type InspectorOptions } from "../policy/inspector.js";
 import { loadPolicyFile } from "../policy/load.js";
-import { loadOptionalModules } from "../policy/optional-modules.js";
 import type { LoadedPolicy } from "../policy/types.js";
 import type { PolicyRuntime } from "./admission.js";
 import {
@@ -151,7 +150,6 @@ export async function startWebhook(opts: WebhookOptions): Promise<WebhookServer>
   // Asynchronous writes by default: a synchronous write to a busy stdout pipe would stall reviews.
   const log = opts.logger ?? pino({ name: "portcullis-webhook" }, pino.destination({ sync: false }));
   const first = loadPolicyFile(opts.policyFile);
-  await loadOptionalModules();
   const { deadlineMs, timeoutSeconds } = resolveTiming(opts);
   const metrics = createMetrics();
   const inspector = new ImageInspector({

@@ -11,7 +11,6 @@ import { KubeClient } from "../../src/cluster/client.js";
 import { connect } from "../../src/cluster/connection.js";
 import { ImageInspector } from "../../src/policy/inspector.js";
 import { parsePolicy } from "../../src/policy/load.js";
-import { loadOptionalModules } from "../../src/policy/optional-modules.js";
 import { type KubeApiServer, startKubeApiServer } from "../support/kube-api-server.js";
 import { digestOf, docsCluster, TEST_POLICY } from "./cluster-fixture.js";
 
@@ -21,7 +20,6 @@ describe("audit library", () => {
   let api: KubeApiServer;
   let client: KubeClient;
   before(async () => {
-    await loadOptionalModules();
     api = await startKubeApiServer({
       objects: [
         ...docsCluster(),

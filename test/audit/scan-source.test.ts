@@ -16,7 +16,6 @@ import { KubeClient } from "../../src/cluster/client.js";
 import { connect } from "../../src/cluster/connection.js";
 import { openResultStore } from "../../src/monitor/store.js";
 import { parsePolicy } from "../../src/policy/load.js";
-import { loadOptionalModules } from "../../src/policy/optional-modules.js";
 import { sharedFeeds } from "../scan/support.js";
 import { type KubeApiServer, startKubeApiServer } from "../support/kube-api-server.js";
 import { registryEnv, SKIP_NO_REGISTRY_ENV } from "../support/registry-env.js";
@@ -32,7 +31,6 @@ describe("audit scan source", { skip }, () => {
   let client: KubeClient;
   before(async () => {
     if (!env) return;
-    await loadOptionalModules();
     api = await startKubeApiServer({ objects: scanCluster(env) });
     client = new KubeClient(await connect({ kubeconfig: api.kubeconfigFile }));
   });

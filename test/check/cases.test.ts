@@ -1,10 +1,9 @@
 /** The shared table of cases through `portcullis check` (runCheck): verdicts as written in cases.json. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { runCheck } from "../../src/check/run.js";
 import { loadPolicyFile } from "../../src/policy/load.js";
-import { loadOptionalModules } from "../../src/policy/optional-modules.js";
 import {
   CASES_DIR,
   expectedVerdict,
@@ -15,9 +14,6 @@ import {
 } from "../policy/cases.js";
 
 describe("check: shared policy cases", () => {
-  before(async () => {
-    await loadOptionalModules();
-  });
   const policy = loadPolicyFile(POLICY_FILE);
   for (const c of table.cases) {
     test(c.name, async () => {

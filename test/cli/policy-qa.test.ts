@@ -61,4 +61,32 @@ describe("portcullis policy: bad input", () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^portcullis policy validate: --policy FILE is required/);
   });
+
+  it("lists each vulnerabilities-rule mistake once, without the schema's 'must match \"else\" schema' noise", async () => {
+    const dir = scratch();
+    const file = join(dir, "policy.yaml");
+    writeFileSync(
+      file,
+      `apiVersion: portcullis.dev/v1alpha1
+kind: ImagePolicy
+metadata: { name: qa }
+spec:
+  rules:
+    vulnerabilities:
+      maxSeverity: hgh
+      ignore:
+        - id: CVE-2021-44906
+          expires: 2020-01-01
+`,
+    );
+    const r = await runCli(["policy", "validate", "--policy", file]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /policy\.yaml:7:20: spec\.rules\.vulnerabilities\.maxSeverity: expected one of/);
+    assert.match(
+      r.stderr,
+      /policy\.yaml:9:11: spec\.rules\.vulnerabilities\.ignore\.0: missing required field "reason"/,
+    );
+    assert.doesNotMatch(r.stderr, /must match "(else|then)" schema/);
+    assert.equal(r.stderr.trim().split("\n").length, 3, r.stderr);
+  });
 });

@@ -23,7 +23,6 @@ import { createMonitorMetrics } from "../../src/monitor/metrics.js";
 import { Monitor } from "../../src/monitor/monitor.js";
 import { openResultStore } from "../../src/monitor/store.js";
 import { loadPolicyFile } from "../../src/policy/load.js";
-import { loadOptionalModules } from "../../src/policy/optional-modules.js";
 import { openVulnStore } from "../../src/vulndb/index.js";
 import { digestOf, docsCluster, TEST_POLICY } from "../audit/cluster-fixture.js";
 import { type KubeApiServer, startKubeApiServer } from "../support/kube-api-server.js";
@@ -92,7 +91,6 @@ describe("a vulnerability database changed by another process", () => {
   };
 
   before(async () => {
-    await loadOptionalModules();
     feed = createServer((req, res) => {
       if (req.headers["if-none-match"] === serving.etag) {
         served.push(304);

@@ -24,7 +24,6 @@ import { createMonitorMetrics } from "../../src/monitor/metrics.js";
 import { Monitor } from "../../src/monitor/monitor.js";
 import { openResultStore } from "../../src/monitor/store.js";
 import { parsePolicy } from "../../src/policy/load.js";
-import { loadOptionalModules } from "../../src/policy/optional-modules.js";
 import { importFeeds, openVulnStore } from "../../src/vulndb/index.js";
 import { buildDb, envDigest, scanCluster, scanPolicy } from "../audit/scan-fixture.js";
 import { sharedFeeds } from "../scan/support.js";
@@ -48,7 +47,6 @@ describe("portcullis monitor scans, updates the database and rescans stored SBOM
   const served: number[] = [];
   before(async () => {
     if (!env) return;
-    await loadOptionalModules();
     api = await startKubeApiServer({ objects: scanCluster(env) });
     client = new KubeClient(await connect({ kubeconfig: api.kubeconfigFile }));
     const zip = buildZip([

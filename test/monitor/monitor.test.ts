@@ -19,7 +19,6 @@ import { type ImageScanner, Monitor } from "../../src/monitor/monitor.js";
 import { openResultStore } from "../../src/monitor/store.js";
 import { evaluatePolicy } from "../../src/policy/engine.js";
 import { loadPolicyFile, parsePolicy } from "../../src/policy/load.js";
-import { loadOptionalModules } from "../../src/policy/optional-modules.js";
 import { digestOf, docsCluster, pod, TEST_POLICY } from "../audit/cluster-fixture.js";
 import { type KubeApiServer, startKubeApiServer } from "../support/kube-api-server.js";
 
@@ -44,7 +43,6 @@ describe("portcullis monitor", () => {
   let api: KubeApiServer;
   let client: KubeClient;
   before(async () => {
-    await loadOptionalModules();
     api = await startKubeApiServer({ objects: docsCluster() });
     client = new KubeClient(await connect({ kubeconfig: api.kubeconfigFile }));
   });

@@ -6,11 +6,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { Package } from "../../src/catalog/types.js";
-import { staleWarning } from "../../src/scan/database.js";
 import { applyIgnores, IgnoreFileError, isExpired, parseIgnoreText } from "../../src/scan/ignore-file.js";
 import { judge } from "../../src/scan/policy-evidence.js";
 import type { ScanFinding } from "../../src/scan/result.js";
 import { applyVex, parseVex } from "../../src/scan/vex.js";
+import { staleWarning } from "../../src/vulndb/freshness.js";
+import type { DbStatus } from "../../src/vulndb/types.js";
 
 function pkg(name: string, version: string, purl: string, source?: string): Package {
   return {
@@ -273,12 +274,13 @@ describe("stale database warning", () => {
   const cases: [string | undefined, RegExp | undefined][] = [
     ["2026-12-01T00:00:00Z", undefined],
     ["2026-11-27T00:00:00Z", undefined],
-    ["2026-11-20T00:00:00Z", /last updated 14 days ago \(2026-11-20\); newer vulnerabilities are missing/],
+    ["2026-11-20T00:00:00Z", /last updated 14 days ago \(2026-11-20T00:00:00Z\); run 'portcullis db update'/],
     [undefined, /has no update time/],
   ];
   for (const [updatedAt, msg] of cases) {
     test(`updated ${updatedAt ?? "never"}: ${msg ? "warns" : "no warning"}`, () => {
-      const w = staleWarning(updatedAt, now);
+      const status = { location: "vuln.db", updatedAt, sources: [{ name: "osv" }] } as unknown as DbStatus;
+      const w = staleWarning(status, 7, now);
       if (msg) assert.match(w ?? "", msg);
       else assert.equal(w, undefined);
     });

@@ -270,7 +270,7 @@ describe("db: operational errors (exit 3)", () => {
 describe("db status and export", () => {
   it("prints sources, counts per ecosystem and schema, warns past the stale threshold, and exports", async () => {
     const db = await seededDb();
-    let r = await runCli(["db", "status", "--db", db]);
+    let r = await runCli(["db", "status", "--db", db, "-f", "table"]);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /schema version:\s+1/);
     assert.match(r.stdout, /osv\s+1 records/);

@@ -11,7 +11,6 @@ import { parseSince } from "../../audit/since.js";
 import { KubeClient } from "../../cluster/client.js";
 import { defaultStorePath } from "../../monitor/store.js";
 import { ImageInspector } from "../../policy/inspector.js";
-import { loadOptionalModules } from "../../policy/optional-modules.js";
 import { exitCodeFor, type Severity } from "../../report/finding.js";
 import { isPostgresLocation, vulnDbLocation } from "../../scan/database.js";
 import {
@@ -114,7 +113,6 @@ Examples:
         `--since: expected a date (2026-12-01) or a duration (24h, 7d), got ${JSON.stringify(flags.since)}`,
       );
     const connection = await connectFromFlags(flags);
-    await loadOptionalModules();
     let inspector: ImageInspector | undefined;
     if (flags.images) {
       await clientFromFlags(flags).close();

@@ -5,7 +5,6 @@
 import type { Command } from "commander";
 import { runCheck } from "../../check/run.js";
 import { ImageInspector } from "../../policy/inspector.js";
-import { loadOptionalModules } from "../../policy/optional-modules.js";
 import type { RegistryClientOptions } from "../../registry/client.js";
 import { OperationalError } from "../errors.js";
 import { requireDirectory } from "../files.js";
@@ -13,6 +12,7 @@ import { parseDuration } from "../option-values.js";
 import { requirePolicy } from "../policy-file.js";
 import { addRegistryOptions, clientFromFlags, type RegistryFlags } from "../registry-options.js";
 import { addReportOptions, emitReport, type ReportFlags } from "../report-options.js";
+import { warnIfStaleAt } from "../vuln-db-freshness.js";
 
 interface CheckFlags extends ReportFlags, RegistryFlags {
   policy?: string;
@@ -78,7 +78,6 @@ Examples:
   cmd.action(async (paths: string[], flags: CheckFlags) => {
     const policy = requirePolicy(flags.policy);
     for (const dir of flags.secretsDir) requireDirectory("--secrets-dir", dir);
-    await loadOptionalModules();
     const inspector = flags.images
       ? new ImageInspector({
           registry: await registryOptions(flags),
@@ -86,6 +85,11 @@ Examples:
           ...(flags.db ? { vulnDb: flags.db } : {}),
         })
       : undefined;
+    const vulnRule = policy.policy.spec.rules?.vulnerabilities;
+    if (inspector && vulnRule && vulnRule.evidence !== "attestation") {
+      const { vulnDbLocation } = await import("../../scan/database.js");
+      await warnIfStaleAt(await vulnDbLocation(flags.db));
+    }
     try {
       const result = await runCheck({ policy, paths: paths.length ? paths : ["."], inspector });
       if (!flags.quiet) for (const n of result.notes) process.stderr.write(`note: ${n}\n`);

@@ -3,6 +3,7 @@
  * location is --db (a file or postgres:// URL), else PORTCULLIS_DB, else
  * $XDG_CACHE_HOME/portcullis/vuln.db. Warnings (skipped ranges, records) go to stderr.
  */
+import { existsSync, rmSync } from "node:fs";
 import { type Command, Option } from "commander";
 import {
   applyMirror,
@@ -36,15 +37,26 @@ function cliError(err: unknown): unknown {
   return err;
 }
 
+/**
+ * Open the database for `fn`. A database file this command created is removed again when the
+ * command fails (a first `db update` without network, an import of bad input): an empty file
+ * left behind would look like a database that holds no data.
+ */
 async function withDb<T>(flags: DbFlags, write: boolean, fn: (db: VulnDb) => Promise<T>): Promise<T> {
+  const location = resolveDbLocation(flags.db);
+  const created = write && !/^postgres(ql)?:\/\//i.test(location) && !existsSync(location);
   let db: VulnDb | undefined;
+  let failed = false;
   try {
-    db = await openVulnStore(resolveDbLocation(flags.db), { write });
+    db = await openVulnStore(location, { write });
     return await fn(db);
   } catch (err) {
+    failed = true;
     throw cliError(err);
   } finally {
     await db?.close();
+    if (failed && created && db)
+      for (const f of [location, `${location}-wal`, `${location}-shm`]) rmSync(f, { force: true });
   }
 }
 
@@ -144,7 +156,16 @@ from a newer schema, PostgreSQL unreachable, or a download failed.`,
 All inputs are imported in one transaction: the database gets all of them or none (a reader
 sees the old data until the import commits). OSV records replace older versions of the same id;
 an Alpine secdb file or Debian tracker file replaces that feed whole. Records with an unknown
-range type or an invalid version lose that range, with a warning naming the record.`,
+range type or an invalid version lose that range, with a warning naming the record. An input
+that is none of the formats (an HTML error page, an empty or truncated file, a corrupt zip)
+stops the import with exit 2 and nothing written.
+
+Examples:
+  portcullis db import ./advisory-database/advisories      # a directory of OSV records
+  portcullis db import npm-all.zip PyPI-all.zip            # osv.dev's per-ecosystem archives
+  portcullis db import https://osv-vulnerabilities.storage.googleapis.com/Go/all.zip
+  portcullis db import v3.18-main.json debian-tracker.json  # Alpine secdb, Debian tracker
+  portcullis db import vuln-db.sqlite --db /srv/portcullis/vuln.db   # a 'db export' file`,
     )
     .action(async (paths: string[], flags: DbFlags) => {
       // Detect every local input before opening (or creating) the database: bad input writes nothing.
@@ -198,7 +219,14 @@ Default sources: osv.dev's all.zip for ${defaultSources()
         .join(", ")};
 Alpine secdb main and community for the recent releases; the Debian security tracker JSON.
 Everything is downloaded first and imported in one transaction, so a failed download leaves the
-database as it was.`,
+database as it was.
+
+Examples:
+  portcullis db update                                      # every default source
+  portcullis db update --source osv:npm,alpine-secdb:v3.18,debian-tracker
+  portcullis db update --mirror https://mirror.internal/vulndb   # air-gapped mirror
+  portcullis db update --sources-file sources.yaml --force
+  portcullis db update --db postgres://updater@db.internal/portcullis -q   # the shared database`,
     )
     .action(
       async (
@@ -263,6 +291,17 @@ database as it was.`,
     .argument("<file>", "output file (an SQLite database)")
     .option("--db <location>", DB_OPTION_HELP)
     .option("-q, --quiet", "no summary")
+    .addHelpText(
+      "after",
+      `
+The copy is one self-contained SQLite file (written under a temporary name, then renamed); it
+keeps every source's URL and update time, so 'db status' on the other side shows its real age.
+
+Examples:
+  portcullis db export vuln-db.sqlite
+  portcullis db export vuln-db.sqlite --db postgres://scanner@db.internal/portcullis
+  portcullis db import vuln-db.sqlite --db /srv/portcullis/vuln.db   # on the air-gapped side`,
+    )
     .action(async (file: string, flags: DbFlags) => {
       await withDb(flags, false, async (store) => {
         const r = await exportDb(store, file);
@@ -275,7 +314,10 @@ database as it was.`,
     .description("sources, record counts per ecosystem, last update and schema version")
     .option("--db <location>", DB_OPTION_HELP)
     .addOption(
-      new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"),
+      new Option("-f, --format <format>", "output format (default: table on a TTY, json otherwise)").choices([
+        "table",
+        "json",
+      ]),
     )
     .option(
       "--stale-after <days>",
@@ -283,8 +325,21 @@ database as it was.`,
       positiveNumber,
     )
     .option("--sources-file <file>", "read staleAfterDays from this sources file")
+    .option("-q, --quiet", "no stale-data warning on stderr (the JSON still carries it)")
+    .addHelpText(
+      "after",
+      `
+A database older than the threshold is not an error: the warning is printed (and is the
+"warning" field of the JSON) and the exit code stays 0.
+
+Examples:
+  portcullis db status
+  portcullis db status -f json | jq .updatedAt
+  portcullis db status --stale-after 1 --db postgres://scanner@db.internal/portcullis`,
+    )
     .action(
-      async (flags: DbFlags & { format: "table" | "json"; staleAfter?: number; sourcesFile?: string }) => {
+      async (flags: DbFlags & { format?: "table" | "json"; staleAfter?: number; sourcesFile?: string }) => {
+        const format = flags.format ?? (process.stdout.isTTY ? "table" : "json");
         let staleAfter = flags.staleAfter;
         if (staleAfter === undefined && flags.sourcesFile) {
           try {
@@ -296,11 +351,11 @@ database as it was.`,
         await withDb(flags, false, async (store) => {
           const status = await store.status();
           const warning = staleWarning(status, staleAfter ?? DEFAULT_STALE_AFTER_DAYS);
-          if (flags.format === "json") {
+          if (format === "json") {
             process.stdout.write(
               `${JSON.stringify({ ...status, ...(warning ? { warning } : {}) }, null, 2)}\n`,
             );
-            if (warning) process.stderr.write(`warning: ${warning}\n`);
+            if (warning && !flags.quiet) process.stderr.write(`warning: ${warning}\n`);
           } else process.stdout.write(statusTable(status, warning));
         });
       },

@@ -12,7 +12,6 @@ import { monitorManifests } from "../../monitor/install.js";
 import { createMonitorMetrics } from "../../monitor/metrics.js";
 import { Monitor } from "../../monitor/monitor.js";
 import { defaultStorePath } from "../../monitor/store.js";
-import { loadOptionalModules } from "../../policy/optional-modules.js";
 import { vulnDbLocation } from "../../scan/database.js";
 import {
   addClusterOptions,
@@ -115,7 +114,6 @@ Examples:
     }
     if (flags.scan) await clientFromFlags(flags).close();
     const connection = await connectFromFlags(flags);
-    await loadOptionalModules();
     const store = await openResultsFromFlags(resultsLocation(flags, location) ?? defaultStorePath());
     const scanner = await openScannerFromFlags(flags, location);
     if (scanner?.missing) process.stderr.write(`warning: images not scanned yet: ${scanner.missing}\n`);

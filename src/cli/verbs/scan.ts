@@ -13,7 +13,7 @@ import { ImageError } from "../../image/types.js";
 import type { LayerProgress } from "../../image/walk.js";
 import { isRegistryError } from "../../registry/index.js";
 import { VULN_PREDICATE_TYPE, vulnPredicate } from "../../scan/attestation.js";
-import { openScanDatabase, staleWarning, VulnDbMissingError, vulnDbLocation } from "../../scan/database.js";
+import { openScanDatabase, VulnDbMissingError, vulnDbLocation } from "../../scan/database.js";
 import { type IgnoreEntry, IgnoreFileError, readIgnoreFile } from "../../scan/ignore-file.js";
 import { renderScan, SCAN_FORMATS, type ScanFormat } from "../../scan/report/index.js";
 import { failsAt, isVulnSeverity } from "../../scan/result.js";
@@ -38,6 +38,7 @@ import {
   attachKey,
   checkAttachFlags,
 } from "../signing-options.js";
+import { warnIfStale } from "../vuln-db-freshness.js";
 
 interface ScanFlags extends RegistryFlags, AttachFlags {
   format?: ScanFormat;
@@ -238,8 +239,7 @@ unreadable image/SBOM/ignore/VEX file, 3 database missing or registry failure.`,
     }
     try {
       const status = await store.status();
-      const stale = staleWarning(status.updatedAt, new Date());
-      if (stale) process.stderr.write(`warning: ${stale}\n`);
+      await warnIfStale(status);
       const privateKey = await attachKey(attestRef, flags);
       const bar = await progressBar(flags);
       let catalog: CatalogResult;
@@ -275,12 +275,14 @@ unreadable image/SBOM/ignore/VEX file, 3 database missing or registry failure.`,
       else process.stdout.write(text);
       for (const e of result.errors)
         process.stderr.write(`warning: ${e.path}: ${e.cataloger}: ${e.message}\n`);
+      // The table lists the notes itself; other formats get them on stderr (-q: warnings only).
       if (format !== "table" || flags.output)
-        for (const n of result.notes) process.stderr.write(`${n.level}: ${n.message}\n`);
+        for (const n of result.notes)
+          if (!flags.quiet || n.level !== "info") process.stderr.write(`${n.level}: ${n.message}\n`);
       if (!flags.quiet && (flags.output || format !== "table")) {
         const active = result.vulnerabilities.filter((v) => !v.suppressed).length;
         process.stderr.write(
-          `${active} vulnerabilities in ${result.packages} packages of ${result.artifact.reference}${flags.output ? ` → ${flags.output}` : ""}\n`,
+          `${active} ${active === 1 ? "vulnerability" : "vulnerabilities"} in ${result.packages} packages of ${result.artifact.reference}${flags.output ? ` → ${flags.output}` : ""}\n`,
         );
       }
       if (attestRef && privateKey)

@@ -26,8 +26,17 @@ export function blobPath(dir: string, digest: string): string {
 
 function readJson(file: string, what: string): Record<string, unknown> {
   if (!existsSync(file)) throw new ImageError(`${file}: ${what} not found`, "not-found");
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (err as Error).message;
+    throw new ImageError(`${file}: cannot read ${what}: ${why}`, "io");
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
     throw new ImageError(`${file}: ${what} is not valid JSON (${(err as Error).message})`, "bad-format");
   }

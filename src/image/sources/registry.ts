@@ -4,6 +4,8 @@
  * streams are digest-verified as they are read. Layers are opened lazily by the walker, which
  * starts the next downloads while the current layer is applied.
  */
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { parseReference, type Reference } from "../../reference/index.js";
 import { RegistryClient, type RegistryClientOptions } from "../../registry/index.js";
@@ -18,6 +20,22 @@ import {
   parseImageConfig,
 } from "../types.js";
 
+/** What to write instead of a local path given as an image: the prefix that fits what is there. */
+function localHint(text: string): string {
+  const st = statSync(text, { throwIfNoEntry: false });
+  if (st?.isDirectory())
+    return existsSync(join(text, "oci-layout"))
+      ? `${text} is an OCI layout: write oci:${text}`
+      : `${text} is a folder: write dir:${text} to read it as a root filesystem`;
+  if (st?.isFile()) {
+    if (/\.json$/i.test(text)) return `${text} is a file: write sbom:${text} for a CycloneDX/SPDX SBOM`;
+    if (/\.tar$/i.test(text))
+      return `${text} is a file: write docker-archive:${text} for a docker save archive`;
+    return `${text} is a file: write docker-archive:${text} (docker save) or sbom:${text} (CycloneDX/SPDX)`;
+  }
+  return "for local images use oci:DIR, docker-archive:FILE, dir:PATH or sbom:FILE";
+}
+
 export async function openRegistryImage(
   refText: string,
   platform: Platform,
@@ -29,7 +47,7 @@ export async function openRegistryImage(
     ref = parseReference(refText);
   } catch (err) {
     throw new ImageError(
-      `'${refText}' is not an image reference (${(err as Error).message}); for local images use oci:DIR, docker-archive:FILE or dir:PATH`,
+      `'${refText}' is not an image reference (${(err as Error).message}); ${localHint(refText)}`,
       "bad-format",
     );
   }

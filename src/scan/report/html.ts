@@ -21,7 +21,7 @@ function originCell(f: ScanFinding): HtmlCell {
     return { text: `${d.file}:${d.line} ${d.instruction}`, href: `${d.file}#L${d.line}` };
   }
   if (f.layer) {
-    const text = `layer ${f.layer.index}${f.layer.createdBy ? `: ${f.layer.createdBy}` : ""}`;
+    const text = `layer ${f.layer.index + 1}${f.layer.createdBy ? `: ${f.layer.createdBy}` : ""}`;
     return text.length > 90 ? { text: `${text.slice(0, 89)}…`, title: text } : text;
   }
   return "";
@@ -56,6 +56,13 @@ const COLUMNS = [
   { key: "summary", label: "Summary" },
 ];
 
+/** "Debian GNU/Linux 12 (bookworm)", "Alpine Linux v3.18 (3.18.3)", "alpine 3.18.3": the version once. */
+function osLabel(os: ScanResult["artifact"]["os"]): string {
+  if (!os) return "unknown";
+  if (!os.name) return `${os.family} ${os.version}`;
+  return os.name.includes(os.version) ? os.name : `${os.name} (${os.version})`;
+}
+
 /** The HTML report model of one scan. */
 export function scanToHtml(r: ScanResult, generatedAt = new Date()): HtmlReport {
   const active = r.vulnerabilities.filter((v) => !v.suppressed);
@@ -89,9 +96,7 @@ export function scanToHtml(r: ScanResult, generatedAt = new Date()): HtmlReport 
       ],
       rows: r.notes.map((n) => ({ level: n.level, message: n.message })),
     });
-  const os = r.artifact.os
-    ? `${r.artifact.os.name ?? r.artifact.os.family} ${r.artifact.os.version}`
-    : "unknown";
+  const os = osLabel(r.artifact.os);
   return {
     title: `Vulnerability scan of ${r.artifact.reference}`,
     subtitle: `portcullis ${VERSION} · scan`,

@@ -62,6 +62,10 @@ function table(rows: ScanFinding[], color: boolean, reason: boolean): string {
   return t.toString();
 }
 
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function renderScanTable(r: ScanResult, opts: TableOptions = {}): string {
   const color = opts.color ?? false;
   const out: string[] = [];
@@ -76,7 +80,7 @@ export function renderScanTable(r: ScanResult, opts: TableOptions = {}): string 
     .map((s) => `${s} ${counts[s]}`)
     .join(", ");
   out.push(
-    `${r.artifact.reference}${r.artifact.digest ? `@${r.artifact.digest}` : ""} (${os}): ${r.packages} packages, ${active.length} vulnerabilities${summary ? ` (${summary})` : ""}`,
+    `${r.artifact.reference}${r.artifact.digest ? `@${r.artifact.digest}` : ""} (${os}): ${plural(r.packages, "package")}, ${plural(active.length, "vulnerability", "vulnerabilities")}${summary ? ` (${summary})` : ""}`,
   );
   const targets = new Map<string, ScanFinding[]>();
   for (const f of active) {
