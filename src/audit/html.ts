@@ -6,7 +6,7 @@
  * and of its image. Not for: deciding findings (run.ts) or HTML itself (src/report/html).
  */
 import type { Finding } from "../report/finding.js";
-import type { HtmlCell, HtmlReport, HtmlSection } from "../report/html/index.js";
+import { type HtmlCell, type HtmlReport, type HtmlSection, messageCell } from "../report/html/index.js";
 import type { AuditResult, ImageResult, WorkloadResult } from "./run.js";
 
 const FINDING_COLUMNS = [
@@ -41,8 +41,9 @@ export function auditToHtml(r: AuditResult, opts: { generatedAt?: Date } = {}): 
     anchor ? { text, href: `#${anchor}` } : text;
 
   const workloadsOf = (f: Finding): string[] => {
-    if (f.object?.kind && f.object.namespace && f.object.name)
-      return [`${f.object.kind} ${f.object.namespace}/${f.object.name}`];
+    const o = f.object;
+    if (o?.kind && o.namespace && o.name)
+      return [workloadText({ kind: o.kind, namespace: o.namespace, name: o.name })];
     return f.image ? (imageOf.get(f.image)?.workloads ?? []) : [];
   };
   const row = (f: Finding): Record<string, HtmlCell> => {
@@ -50,7 +51,7 @@ export function auditToHtml(r: AuditResult, opts: { generatedAt?: Date } = {}): 
     return {
       severity: { severity: f.severity },
       rule: f.rule,
-      message: f.fix ? { text: f.message, title: `fix: ${f.fix}` } : f.message,
+      message: messageCell(f),
       workload: wls.length ? link(wls.join(", "), wlAnchor.get(wls[0] as string)) : "",
       image: f.image ? link(f.image, imgAnchor.get(f.image)) : "",
     };

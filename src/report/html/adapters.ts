@@ -26,11 +26,16 @@ function locationCell(f: Finding): HtmlCell {
   return { text, href: `${f.location.file}#L${f.location.line}` };
 }
 
+/** A finding's message, with its fix as the hover title when it has one. */
+export function messageCell(f: Finding): HtmlCell {
+  return f.fix ? { text: f.message, title: `fix: ${f.fix}` } : f.message;
+}
+
 function findingRow(f: Finding): Record<string, HtmlCell> {
   return {
     severity: { severity: f.severity },
     rule: f.hadolint ? `${f.rule} (${f.hadolint})` : f.rule,
-    message: f.fix ? { text: f.message, title: `fix: ${f.fix}` } : f.message,
+    message: messageCell(f),
     location: locationCell(f),
     object: objectText(f),
     image: f.image ?? "",

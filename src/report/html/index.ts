@@ -1,5 +1,5 @@
 /** The self-contained HTML report (`--format html`): model, renderer and the findings adapter. */
-export { findingsToHtml, type HtmlTitle } from "./adapters.js";
+export { findingsToHtml, type HtmlTitle, messageCell } from "./adapters.js";
 export {
   escapeHtml,
   HTML_SEVERITIES,
