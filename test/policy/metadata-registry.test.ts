@@ -8,39 +8,25 @@
  * environment is absent.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
 import { parseReference } from "../../src/reference/index.js";
 import { RegistryClient } from "../../src/registry/client.js";
 import type { Finding } from "../../src/report/finding.js";
 import { copyImage } from "../sign/registry-fixture.js";
+import { runCli } from "../support/cli.js";
 import { registryEnv, SKIP_NO_REGISTRY_ENV } from "../support/registry-env.js";
-import { repoRoot } from "../support/shared.js";
 import { admissionReview, responseOf, send, startTestWebhook } from "../webhook/client.js";
 
 const env = registryEnv;
-const run = promisify(execFile);
 const SOURCE = "org.opencontainers.image.source";
 const BASE = "org.opencontainers.image.base.name";
 const OWNER = "acme.example/owner";
 
-async function cli(args: string[]) {
-  try {
-    const r = await run(process.execPath, ["--import", "tsx", join(repoRoot, "src/cli/main.ts"), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[]) => runCli(args);
 
 /** Push a one-layer image with these config labels and manifest annotations; returns its digest. */
 async function pushImage(
